@@ -1,0 +1,95 @@
+/**
+ * The benchfile API: what a `benchfile.ts` declares. Everything here is plain data plus the
+ * task's own functions; the engine never assumes a task runs in this process, so a task's
+ * inputs and outputs are described by paths and JSON values only.
+ */
+import type { SweepPoint } from '../config/sweep-point.js';
+
+/** Messages from a running task; they become `RunEvent`s and land in the task's log file. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+/** Host resources a task occupies while it runs; the runner never exceeds the host budget. */
+export interface HostUse {
+  /** Cores, may be fractional; default 1. */
+  cpus?: number;
+  memoryMiB?: number;
+  /** Named counted pools declared in the config's budget (e.g. `{ vm: 1 }`). */
+  pools?: Record<string, number>;
+}
+
+/** The committed output of one finished dependency instance. */
+export interface DepOutput {
+  taskId: string;
+  /** Sweep points this instance served. */
+  pointIds: string[];
+  rep: number | undefined;
+  /** Directory holding the dependency's committed output files (read-only). */
+  dir: string;
+  /** For resource tasks: the JSON handle returned by `up`. */
+  handle?: unknown;
+}
+
+export interface TaskContext {
+  signal: AbortSignal;
+  /** Write outputs here; committed atomically after `run` resolves. */
+  outDir: string;
+  log: Logger;
+  projectRoot: string;
+  /** The declared config slice only (keys listed in `reads`), taken from this instance's points. */
+  config: Record<string, unknown>;
+  /** Sweep points this instance serves (one for `scope: 'point'` unless deduplicated, all for `'sweep'`). */
+  points: SweepPoint[];
+  /** Repetition index for `repeats: true` tasks, else undefined. */
+  rep: number | undefined;
+  /** Outputs of the tasks named in `needs`, by task name. */
+  deps: Record<string, DepOutput[]>;
+}
+
+interface TaskDefBase {
+  /** `group:action`, e.g. `workload:run`. */
+  name: string;
+  /** Bump to invalidate every cached output of this task. */
+  version: string | number;
+  description?: string;
+  /** Names of tasks whose outputs this task reads. */
+  needs?: string[];
+  /** Config key paths this task reads (`topology`, `scheduler.SchedulerParameters`). */
+  reads?: string[];
+  /** Input file globs relative to the project root. */
+  inputs?: string[];
+  /** `point`: one instance per distinct config slice; `sweep`: one instance over all points. */
+  scope?: 'point' | 'sweep';
+  /** One instance per repetition index: trials must never collapse into one. */
+  repeats?: boolean;
+  uses?: HostUse;
+  retries?: number;
+  timeoutMs?: number;
+}
+
+/** Produces files; cached by fingerprint and skipped when up to date. */
+export interface ArtifactTaskDef extends TaskDefBase {
+  kind: 'artifact';
+  run(ctx: TaskContext): Promise<void>;
+}
+
+/**
+ * Brings something live up and down (hosts, daemons). Never cached as done. The handle returned by
+ * `up` must be JSON: it is written to the resource ledger so that a later process can call `down`
+ * with it after a crash.
+ */
+export interface ResourceTaskDef<Handle = unknown> extends TaskDefBase {
+  kind: 'resource';
+  up(ctx: TaskContext): Promise<Handle>;
+  down(handle: Handle, ctx: TaskContext): Promise<void>;
+}
+
+export type TaskDef = ArtifactTaskDef | ResourceTaskDef;
+
+/** What `benchfile.ts` exports as default. */
+export interface Benchfile {
+  tasks: TaskDef[];
+}

@@ -1,0 +1,66 @@
+/**
+ * Files written into the Debian root filesystem. The guest learns everything per-VM (hostname,
+ * address, /etc/hosts, SSH host key, authorized key) from a small read-only seed disk, so the
+ * image itself holds no runtime values and is shared by every VM through overlays.
+ */
+
+/** Applies the seed disk (/dev/vdb); shared by the minimal init and the systemd unit. */
+export const SEED_SCRIPT = `#!/bin/sh
+# Per-VM configuration comes from the seed disk so the shared image carries no runtime values.
+set -e
+modprobe virtio_blk 2>/dev/null || true
+modprobe virtio_net 2>/dev/null || true
+mkdir -p /run/bench-seed
+mount -o ro /dev/vdb /run/bench-seed
+. /run/bench-seed/env
+hostname "$BENCH_HOSTNAME"
+echo "$BENCH_HOSTNAME" > /etc/hostname
+cp /run/bench-seed/hosts /etc/hosts
+ip link set lo up
+ip link set eth0 up
+ip addr add "$BENCH_ADDRESS" dev eth0
+install -m 600 /run/bench-seed/ssh_host_ed25519_key /etc/ssh/ssh_host_ed25519_key
+install -m 644 /run/bench-seed/ssh_host_ed25519_key.pub /etc/ssh/ssh_host_ed25519_key.pub
+mkdir -p -m 700 /root/.ssh
+install -m 600 /run/bench-seed/authorized_keys /root/.ssh/authorized_keys
+if [ -f /run/bench-seed/munge.key ]; then install -m 400 -o munge -g munge /run/bench-seed/munge.key /etc/munge/munge.key; fi
+umount /run/bench-seed
+`;
+
+/** PID 1 for the minimal boot: mount, apply the seed, start sshd, then only reap. */
+export const MINIMAL_INIT = `#!/bin/sh
+# Only what SSH needs; scheduler daemons are started later over SSH, so nothing else runs here.
+export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mount -o remount,rw /
+mkdir -p /run/sshd /run/munge /var/run
+/usr/local/sbin/bench-seed > /dev/console 2>&1
+/usr/sbin/sshd -E /run/sshd.log
+echo "bench: sshd started" > /dev/console
+trap '' INT
+trap 'mount -o remount,ro /; echo o > /proc/sysrq-trigger' TERM
+while :; do sleep 3600 & wait $!; done
+`;
+
+/** systemd variant: the seed is applied before sshd by a oneshot unit. */
+export const SEED_UNIT = `[Unit]
+Description=Apply the bench seed disk
+DefaultDependencies=no
+Before=ssh.service network.target
+After=local-fs.target
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/bench-seed
+RemainAfterExit=yes
+
+[Install]
+WantedBy=multi-user.target
+`;

@@ -108,7 +108,7 @@ export function renderReport(input: ReportInput): string {
 <title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head><body>
 <h1>${escapeHtml(title)}</h1>
 <p class="note">${input.points.length} sweep points; ${front} on the Pareto front over ${escapeHtml(objectiveText)}. Error bars are 95% confidence intervals over repetitions.</p>
-<p class="legend"><span><i class="dot" style="background:#d1242f"></i>Pareto front (rank 1)</span><span><i class="dot" style="background:#c8ced6"></i>dominated</span></p>
+<p class="legend"><span><i class="dot" style="background:#d1242f"></i>Pareto front (rank 1)</span><span><i class="dot" style="background:#c8ced6"></i>dominated</span><span><i class="dot" style="border:1px dashed #6e7781"></i>not ranked (a value is missing)</span></p>
 <h2>Objectives, pairwise</h2><div class="plots">${plots(input, ranking)}</div>
 <h2>All points</h2><p class="note">Click a column header to sort. Rank 1 is the front; crowding distance is computed within each front.</p>
 ${excludedNote(input, ranking)}${pointsTable(input, ranking)}

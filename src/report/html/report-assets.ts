@@ -11,6 +11,7 @@ svg .grid{stroke:#eaeef2}svg .frame{fill:none;stroke:#8c959f}
 svg .tick{font-size:10px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f24}
 svg .ci{stroke:#8c959f;stroke-width:1}
 svg circle.mark{fill:#c8ced6;stroke:#6e7781;stroke-width:1}
+svg circle.mark.unranked{fill:#fff;stroke:#6e7781;stroke-dasharray:2 2}
 svg circle.mark.front{fill:#d1242f;stroke:#82071e;stroke-width:1.5}
 svg .point.front .ci{stroke:#d1242f}
 .legend span{display:inline-block;margin-right:16px}

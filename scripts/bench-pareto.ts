@@ -1,6 +1,7 @@
 /**
  * Prints the time to find the first Pareto front of 10^6 random points in 3 objectives (median
- * of several runs), next to a 10^5 comparison run from the same invocation to show the scaling.
+ * of several runs), next to a 10^5 comparison run from the same invocation to show the scaling,
+ * and a worst case where every point is on the front.
  */
 import { markFirstFront } from '../src/pareto/first-front.js';
 
@@ -13,11 +14,17 @@ function randomColumns(n: number, k: number, seed: number): Float64Array[] {
   return Array.from({ length: k }, () => Float64Array.from({ length: n }, next));
 }
 
-function medianMs(n: number, runs: number): { ms: number; front: number } {
+/** Every point on the front, each new one landing before all earlier steps of the staircase. */
+function adversarialColumns(n: number): Float64Array[] {
+  const x = Float64Array.from({ length: n }, (_, i) => i);
+  return [x, x.map((v) => -v), x.map((v) => v)];
+}
+
+function medianMs(n: number, runs: number, make = (r: number) => randomColumns(n, 3, 1 + r)): { ms: number; front: number } {
   const times: number[] = [];
   let front = 0;
   for (let r = 0; r < runs; r++) {
-    const cols = randomColumns(n, 3, 1 + r);
+    const cols = make(r);
     const out = new Uint8Array(n);
     const t0 = performance.now();
     markFirstFront(cols, out);
@@ -33,4 +40,6 @@ const big = medianMs(1_000_000, 5);
 console.log(`pareto first front, 3 objectives, median of 5 runs`);
 console.log(`  1e5 points: ${small.ms.toFixed(0)} ms (front ${small.front})`);
 console.log(`  1e6 points: ${big.ms.toFixed(0)} ms (front ${big.front}); goal < 2000 ms`);
+const worst = medianMs(1_000_000, 3, () => adversarialColumns(1_000_000));
+console.log(`  1e6 points, all on the front (adversarial order): ${worst.ms.toFixed(0)} ms (front ${worst.front})`);
 console.log(`  ratio 1e6/1e5: ${(big.ms / small.ms).toFixed(1)}x`);

@@ -6,6 +6,7 @@
  * structure sized to the number of objectives. Identical vectors share a verdict, so duplicates
  * are either all on the front or all off it.
  */
+import { Staircase } from './staircase.js';
 
 /** Indices `0..n-1` sorted lexicographically by the columns (first column first). */
 export function lexOrder(columns: readonly Float64Array[], subset?: Uint32Array): Uint32Array {
@@ -39,7 +40,7 @@ export function markFirstFront(
 ): void {
   const order = lexOrder(columns, subset);
   const k = columns.length;
-  const test = k <= 1 ? oneObjective() : k === 2 ? twoObjectives(columns) : k === 3 ? threeObjectives(columns) : manyObjectives(columns);
+  const test = k <= 1 ? oneObjective() : k === 2 ? twoObjectives(columns) : k === 3 ? threeObjectives(columns, order.length) : manyObjectives(columns);
   let prev = -1;
   let prevVerdict = false;
   for (const i of order) {
@@ -76,36 +77,16 @@ function twoObjectives(columns: readonly Float64Array[]): FrontTest {
   };
 }
 
-/**
- * Staircase of the front's (y, z) pairs: y strictly ascending, z strictly descending. A point is
- * dominated when the last step with y <= its y has z <= its z. Steps are kept in plain arrays:
- * for random data the front is tiny (about ln(n)^2 / 2 points), so splicing is cheap; a
- * strongly anti-correlated input makes insertion linear in the front size.
- */
-function threeObjectives(columns: readonly Float64Array[]): FrontTest {
+/** Front points so far, projected on (y, z); lex order already guarantees their x is no larger. */
+function threeObjectives(columns: readonly Float64Array[], capacity: number): FrontTest {
   const y = columns[1] as Float64Array;
   const z = columns[2] as Float64Array;
-  const ys: number[] = [];
-  const zs: number[] = [];
+  const stairs = new Staircase(capacity);
   return (i) => {
     const py = y[i] as number;
     const pz = z[i] as number;
-    // Last index with ys[idx] <= py.
-    let lo = 0;
-    let hi = ys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((ys[mid] as number) <= py) lo = mid + 1;
-      else hi = mid;
-    }
-    const at = lo - 1;
-    if (at >= 0 && (zs[at] as number) <= pz) return false;
-    // Remove steps the new point covers: y >= py and z >= pz, which follow `at` contiguously.
-    let end = lo;
-    while (end < ys.length && (zs[end] as number) >= pz) end++;
-    const from = at >= 0 && ys[at] === py ? at : lo;
-    ys.splice(from, end - from, py);
-    zs.splice(from, end - from, pz);
+    if (stairs.covers(py, pz)) return false;
+    stairs.insert(py, pz);
     return true;
   };
 }

@@ -92,4 +92,18 @@ describe('markFirstFront', () => {
       }
     });
   }
+
+  it('keeps every point when all are mutually non-dominated, in the order that stresses the 3-D sweep', () => {
+    const n = 5000;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    const out = new Uint8Array(n);
+    markFirstFront([x, x.map((v) => -v), x.map((v) => v)], out);
+    expect(out.every((v) => v === 1)).toBe(true);
+    // One point that beats the last in every objective removes only that one.
+    const y = Float64Array.from([...x, n - 1]);
+    const out2 = new Uint8Array(n + 1);
+    markFirstFront([y, Float64Array.from([...x.map((v) => -v), -n]), Float64Array.from([...x, n - 2])], out2);
+    expect(out2.reduce((a, b) => a + b, 0)).toBe(n);
+    expect(out2[n - 1]).toBe(0);
+  });
 });

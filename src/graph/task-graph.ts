@@ -1,0 +1,168 @@
+/**
+ * The task graph: every `TaskDef` instantiated per sweep point, instances with equal fingerprint
+ * inputs merged into one `Task`. Pure: no files, no cache, no clocks. Does not decide what runs
+ * (that is `planRun` in src/runner/plan.ts).
+ */
+import type { ComposedSweep, SweepPoint } from '../config/sweep-point.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { canonicalJson, getKeyPath, sha256Hex } from '../hash/canonical-json.js';
+import type { Benchfile, TaskDef } from './task-def.js';
+
+/**
+ * `name[label]`: label is the point id when the instance serves one point (`workload:run[small-slurm-r1]`),
+ * `all` when a single instance serves every point, otherwise the first 6 hex digits of the digest of
+ * the instance key (name, version, config slice, dependency ids, rep), plus `-r<rep>` for repeated tasks.
+ */
+export type TaskId = string;
+
+/** One instance of a TaskDef in the graph. */
+export interface Task {
+  id: TaskId;
+  name: string;
+  label: string;
+  def: TaskDef;
+  points: SweepPoint[];
+  rep: number | undefined;
+  /** Declared config slice: `reads` key path → value. */
+  config: Record<string, unknown>;
+  deps: TaskId[];
+}
+
+/** Instances in topological order (dependencies first). */
+export interface TaskGraph {
+  tasks: Map<TaskId, Task>;
+  order: TaskId[];
+  defs: Map<string, TaskDef>;
+  /** Per def name, the instance serving each point id. */
+  byPoint: Map<string, Map<string, TaskId>>;
+}
+
+/** Where each task was declared, for located diagnostics. */
+export interface BenchfileSource {
+  file: string;
+  text: string;
+}
+
+/** Builds the graph; cycles, unknown needs and duplicate names come back as diagnostics. */
+export function buildTaskGraph(opts: {
+  benchfile: Benchfile;
+  sweep: ComposedSweep;
+  source?: BenchfileSource;
+}): { graph: TaskGraph | undefined; diagnostics: Diagnostic[] } {
+  const { benchfile, sweep, source } = opts;
+  const diagnostics: Diagnostic[] = [];
+  const defs = new Map<string, TaskDef>();
+  const at = (name: string): Pick<Diagnostic, 'file' | 'line'> => locate(name, source);
+  for (const def of benchfile.tasks) {
+    if (defs.has(def.name)) diagnostics.push({ severity: 'error', message: `duplicate task name "${def.name}"`, ...at(def.name) });
+    defs.set(def.name, def);
+  }
+  for (const def of defs.values()) {
+    for (const need of def.needs ?? []) {
+      if (!defs.has(need)) {
+        diagnostics.push({ severity: 'error', message: `task "${def.name}" needs unknown task "${need}"`, ...at(def.name), hint: hintFor(need, defs) });
+      }
+    }
+  }
+  if (diagnostics.length) return { graph: undefined, diagnostics };
+  const defOrder = sortDefs(defs, source, diagnostics);
+  if (!defOrder) return { graph: undefined, diagnostics };
+  const graph: TaskGraph = { tasks: new Map(), order: [], defs, byPoint: new Map() };
+  for (const def of defOrder) instantiate(def, sweep.points, graph);
+  return { graph, diagnostics };
+}
+
+function hintFor(need: string, defs: Map<string, TaskDef>): string {
+  const close = [...defs.keys()].find((n) => n.split(':')[0] === need.split(':')[0]);
+  return close ? `did you mean "${close}"?` : `known tasks: ${[...defs.keys()].join(', ')}`;
+}
+
+/** Line of `name: '<task>'` in the benchfile (or the tasks it imports, when given). */
+export function locate(name: string, source: BenchfileSource | undefined): Pick<Diagnostic, 'file' | 'line'> {
+  if (!source) return {};
+  const idx = source.text.search(new RegExp(`name:\\s*['"\`]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"\`]`));
+  if (idx < 0) return { file: source.file };
+  return { file: source.file, line: source.text.slice(0, idx).split('\n').length };
+}
+
+/** Depth-first topological sort of defs; reports the first cycle with its chain. */
+function sortDefs(defs: Map<string, TaskDef>, source: BenchfileSource | undefined, diagnostics: Diagnostic[]): TaskDef[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const out: TaskDef[] = [];
+  const stack: string[] = [];
+  const visit = (name: string): boolean => {
+    const s = state.get(name);
+    if (s === 'done') return true;
+    if (s === 'visiting') {
+      const chain = [...stack.slice(stack.indexOf(name)), name];
+      const where = chain.slice(0, -1).map((n) => {
+        const loc = locate(n, source);
+        return `${n} (${loc.file ?? 'benchfile'}${loc.line ? `:${loc.line}` : ''})`;
+      });
+      diagnostics.push({ severity: 'error', message: `dependency cycle: ${chain.join(' → ')}; declared at ${where.join(', ')}`, ...locate(name, source) });
+      return false;
+    }
+    state.set(name, 'visiting');
+    stack.push(name);
+    const def = defs.get(name) as TaskDef;
+    for (const need of def.needs ?? []) if (!visit(need)) return false;
+    stack.pop();
+    state.set(name, 'done');
+    out.push(def);
+    return true;
+  };
+  for (const name of defs.keys()) if (!visit(name)) return undefined;
+  return out;
+}
+
+function sliceOf(def: TaskDef, point: SweepPoint): Record<string, unknown> {
+  const slice: Record<string, unknown> = {};
+  for (const path of def.reads ?? []) slice[path] = getKeyPath(point.config, path);
+  return slice;
+}
+
+/** Creates the instances of one def, merging points whose instance key is equal. */
+function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph): void {
+  const perPoint = new Map<string, TaskId>();
+  graph.byPoint.set(def.name, perPoint);
+  const groups = new Map<string, { points: SweepPoint[]; config: Record<string, unknown>; deps: TaskId[]; rep: number | undefined }>();
+  const sweepScope = def.scope === 'sweep';
+  for (const point of points) {
+    const rep = def.repeats ? point.rep : undefined;
+    const config = sweepScope ? {} : sliceOf(def, point);
+    const deps = depsFor(def, point, points, graph, sweepScope);
+    const key = canonicalJson({ v: String(def.version), config, deps, rep });
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { points: [], config, deps, rep }));
+    group.points.push(point);
+  }
+  for (const [key, g] of groups) {
+    const label =
+      g.points.length === 1 && points.length > 1 ? (g.points[0] as SweepPoint).id
+        : groups.size === 1 ? 'all'
+          : `${sha256Hex(key).slice(0, 6)}${g.rep !== undefined ? `-r${g.rep}` : ''}`;
+    const id = `${def.name}[${label}]`;
+    const config = sweepScope ? { points: g.points.map((p) => p.id) } : g.config;
+    graph.tasks.set(id, { id, name: def.name, label, def, points: g.points, rep: g.rep, config, deps: g.deps });
+    graph.order.push(id);
+    for (const p of g.points) perPoint.set(p.id, id);
+  }
+}
+
+function depsFor(def: TaskDef, point: SweepPoint, points: SweepPoint[], graph: TaskGraph, sweepScope: boolean): TaskId[] {
+  const deps = new Set<TaskId>();
+  for (const need of def.needs ?? []) {
+    const perPoint = graph.byPoint.get(need) as Map<string, TaskId>;
+    if (sweepScope) for (const p of points) deps.add(perPoint.get(p.id) as TaskId);
+    else deps.add(perPoint.get(point.id) as TaskId);
+  }
+  return [...deps].sort();
+}
+
+/** Ids of instances that depend on each task. */
+export function dependentsOf(graph: TaskGraph): Map<TaskId, TaskId[]> {
+  const out = new Map<TaskId, TaskId[]>();
+  for (const id of graph.order) out.set(id, []);
+  for (const t of graph.tasks.values()) for (const d of t.deps) out.get(d)?.push(t.id);
+  return out;
+}

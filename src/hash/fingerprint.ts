@@ -1,0 +1,83 @@
+/**
+ * The fingerprint record of one task instance and its digest. The record is stored next to the
+ * digest so that a miss can be explained field by field rather than as an opaque hash of hashes.
+ */
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+
+/** Everything that, when changed, makes a cached output stale. */
+export interface Fingerprint {
+  /** Task name: two tasks never share outputs. */
+  task: string;
+  /** Declared version: bumping it invalidates every cached output of the task. */
+  version: string;
+  /** The declared config slice (`reads` key path → value): a config edit reruns only readers. */
+  config: Record<string, unknown>;
+  /** Input file path (project-relative) → sha256 of its content: content, not mtime, decides. */
+  inputs: Record<string, string>;
+  /** Dependency TaskId → digest of its committed output: a byte-identical rerun changes nothing (early cutoff). */
+  deps: Record<string, string>;
+  /** Repetition index for `repeats` tasks: trials never share a cached output. */
+  rep: number | null;
+}
+
+/** sha256 of the canonical JSON of the record. */
+export function fingerprintDigest(fp: Fingerprint): string {
+  return sha256Hex(canonicalJson(fp));
+}
+
+/** Why a task must run (or does not), in the kebab-case vocabulary shown by `--dry-run`. */
+export type Reason =
+  | { kind: 'up-to-date' }
+  | { kind: 'new' }
+  | { kind: 'forced' }
+  | { kind: 'version-changed'; old: string; new: string }
+  | { kind: 'config-changed'; keyPath: string; old: unknown; new: unknown }
+  | { kind: 'input-changed'; file: string }
+  | { kind: 'dependency-changed'; dep: string }
+  | { kind: 'output-missing' }
+  | { kind: 'previous-failed' };
+
+/** Finds the first difference between the last recorded fingerprint and the current one. */
+export function explainMiss(old: Fingerprint, cur: Fingerprint): Reason | undefined {
+  if (old.version !== cur.version) return { kind: 'version-changed', old: old.version, new: cur.version };
+  const cfg = diffValues(old.config, cur.config, '');
+  if (cfg) return { kind: 'config-changed', ...cfg };
+  for (const file of new Set([...Object.keys(old.inputs), ...Object.keys(cur.inputs)])) {
+    if (old.inputs[file] !== cur.inputs[file]) return { kind: 'input-changed', file };
+  }
+  for (const dep of new Set([...Object.keys(old.deps), ...Object.keys(cur.deps)])) {
+    if (old.deps[dep] !== cur.deps[dep]) return { kind: 'dependency-changed', dep };
+  }
+  if (old.rep !== cur.rep) return { kind: 'config-changed', keyPath: 'rep', old: old.rep, new: cur.rep };
+  return undefined;
+}
+
+/** First differing dotted key path between two JSON values. */
+export function diffValues(a: unknown, b: unknown, prefix: string): { keyPath: string; old: unknown; new: unknown } | undefined {
+  const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObj(a) && isObj(b)) {
+    for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+      const d = diffValues(a[key], b[key], prefix ? `${prefix}.${key}` : key);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  if (canonicalJson(a) === canonicalJson(b)) return undefined;
+  return { keyPath: prefix, old: a, new: b };
+}
+
+/** One line, e.g. `config-changed: scheduler.bf_window 10 → 50`. */
+export function formatReason(r: Reason): string {
+  switch (r.kind) {
+    case 'config-changed':
+      return `config-changed: ${r.keyPath} ${JSON.stringify(r.old) ?? 'unset'} → ${JSON.stringify(r.new) ?? 'unset'}`;
+    case 'input-changed':
+      return `input-changed: ${r.file}`;
+    case 'dependency-changed':
+      return `dependency-changed: ${r.dep}`;
+    case 'version-changed':
+      return `version-changed: ${r.old} → ${r.new}`;
+    default:
+      return r.kind;
+  }
+}

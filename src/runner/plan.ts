@@ -1,0 +1,109 @@
+/**
+ * The plan: for each task the targets need, its action and the reason. Pure over the graph, the
+ * cache entries and the input digests; a dry run is this plan printed. The runner re-decides a
+ * task with its dependencies' actual output digests when it gets to it (early cutoff), using the
+ * same `decideTask`.
+ */
+import type { CacheEntry } from '../cache/sqlite-store.js';
+import { explainMiss, fingerprintDigest, type Fingerprint, type Reason } from '../hash/fingerprint.js';
+import type { Task, TaskGraph, TaskId } from '../graph/task-graph.js';
+import { closureOf } from '../graph/select-targets.js';
+
+/** `run`: execute; `skip`: cached and up to date; `resource`: brought up lazily if a dependent runs. */
+export type PlanAction = 'run' | 'skip' | 'resource';
+
+export interface PlannedTask {
+  id: TaskId;
+  action: PlanAction;
+  reason: Reason;
+  /** Known when every dependency is up to date; otherwise computed when the task is reached. */
+  fingerprint: Fingerprint | undefined;
+}
+
+export interface Plan {
+  targets: TaskId[];
+  /** Needed tasks in topological order. */
+  tasks: PlannedTask[];
+  byId: Map<TaskId, PlannedTask>;
+}
+
+/** What the planner needs from the outside world. */
+export interface PlanInputs {
+  entries: Map<string, CacheEntry>;
+  /** Input file digests of a task (project-relative path → sha256). */
+  inputsOf(task: Task): Record<string, string>;
+  /** Whether a committed output with this digest is present in the store. */
+  outputExists(outputDigest: string): boolean;
+  forced: Set<string>;
+}
+
+/** Builds the fingerprint record; `depDigest` returns undefined when a dependency's output is not known yet. */
+export function fingerprintOf(task: Task, inputs: Record<string, string>, depDigest: (id: TaskId) => string | undefined): Fingerprint | undefined {
+  const deps: Record<string, string> = {};
+  for (const d of task.deps) {
+    const digest = depDigest(d);
+    if (digest === undefined) return undefined;
+    if (digest !== '') deps[d] = digest;
+  }
+  return { task: task.name, version: String(task.def.version), config: task.config, inputs, deps, rep: task.rep ?? null };
+}
+
+/** Decides run or skip for an artifact task whose fingerprint is known. */
+export function decideTask(task: Task, fp: Fingerprint, entry: CacheEntry | undefined, inp: Pick<PlanInputs, 'outputExists' | 'forced'>): { action: 'run' | 'skip'; reason: Reason } {
+  if (inp.forced.has(task.id) || inp.forced.has(task.name)) return { action: 'run', reason: { kind: 'forced' } };
+  if (!entry) return { action: 'run', reason: { kind: 'new' } };
+  if (entry.status === 'failed') return { action: 'run', reason: { kind: 'previous-failed' } };
+  if (entry.digest === fingerprintDigest(fp)) {
+    if (entry.outputDigest && inp.outputExists(entry.outputDigest)) return { action: 'skip', reason: { kind: 'up-to-date' } };
+    return { action: 'run', reason: { kind: 'output-missing' } };
+  }
+  const why = explainMiss(JSON.parse(entry.fingerprintJson) as Fingerprint, fp);
+  return { action: 'run', reason: why ?? { kind: 'new' } };
+}
+
+/** Plans every task the targets need. */
+export function planRun(graph: TaskGraph, targets: TaskId[], inp: PlanInputs): Plan {
+  const tasks: PlannedTask[] = [];
+  const byId = new Map<TaskId, PlannedTask>();
+  // Output digest a dependent will see: '' for resources (live, not content), undefined if it will run.
+  const depDigest = (id: TaskId): string | undefined => {
+    const p = byId.get(id);
+    if (!p) return undefined;
+    if (p.action === 'resource') return '';
+    if (p.action === 'run') return undefined;
+    return inp.entries.get(id)?.outputDigest ?? undefined;
+  };
+  for (const id of closureOf(graph, targets)) {
+    const task = graph.tasks.get(id) as Task;
+    let planned: PlannedTask;
+    if (task.def.kind === 'resource') planned = { id, action: 'resource', reason: { kind: 'new' }, fingerprint: undefined };
+    else {
+      const fp = fingerprintOf(task, inp.inputsOf(task), depDigest);
+      if (fp) planned = { id, ...decideTask(task, fp, inp.entries.get(id), inp), fingerprint: fp };
+      else {
+        const changed = task.deps.find((d) => byId.get(d)?.action === 'run') as string;
+        const forced = inp.forced.has(id) || inp.forced.has(task.name);
+        planned = { id, action: 'run', reason: forced ? { kind: 'forced' } : !inp.entries.has(id) ? { kind: 'new' } : { kind: 'dependency-changed', dep: changed }, fingerprint: undefined };
+      }
+    }
+    tasks.push(planned);
+    byId.set(id, planned);
+  }
+  // A resource is only needed when one of its dependents runs.
+  return { targets, tasks, byId };
+}
+
+/** Resources that some running task needs (directly or through another needed resource). */
+export function resourcesNeeded(graph: TaskGraph, plan: Plan): Set<TaskId> {
+  const needed = new Set<TaskId>();
+  const walk = (id: TaskId): void => {
+    for (const d of graph.tasks.get(id)?.deps ?? []) {
+      if (plan.byId.get(d)?.action === 'resource' && !needed.has(d)) {
+        needed.add(d);
+        walk(d);
+      }
+    }
+  };
+  for (const p of plan.tasks) if (p.action === 'run') walk(p.id);
+  return needed;
+}

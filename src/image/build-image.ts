@@ -6,7 +6,7 @@
 import { execa } from 'execa';
 import { chmod, cp, mkdir, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from '../graph/task-def.js';
 import { imageDigest, imageFingerprintInput, type ImageConfig } from './image-fingerprint.js';
 import { MINIMAL_INIT, SEED_SCRIPT, SEED_UNIT } from './guest-files.js';
@@ -38,7 +38,7 @@ export type BuildImageResult = { kind: 'built'; image: BuiltImage } | { kind: 'f
 /** Builds (or finds in the cache) the image the config describes. */
 export async function buildImage(image: ImageConfig, opts: BuildImageOptions): Promise<BuildImageResult> {
   const digest = imageDigest(image);
-  const dir = join(opts.cacheDir, digest);
+  const dir = join(resolve(opts.cacheDir), digest);
   const built = describe(dir, digest, image, true);
   if (existsSync(join(dir, 'manifest.json'))) {
     opts.log.info(`image ${digest}: cached, nothing to build`);

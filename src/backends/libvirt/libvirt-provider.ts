@@ -1,0 +1,133 @@
+/**
+ * Provider `libvirt`: a VM per topology host from copy-on-write overlays of a built image,
+ * configured by a per-VM seed disk, on a bridge the provider creates (host address .1, VMs .2+),
+ * so every VM is reachable from the host and from each other on port 22 — the same shape of
+ * `Cluster` as the netns provider. The boot runs QEMU directly with the same machine the domain
+ * XML describes (see `renderDomainXml`); everything `down` needs is in `Cluster.data`.
+ */
+import { execa } from 'execa';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BuiltImage } from '../../image/build-image.js';
+import type { BackendContext, Cluster, Host, Provider, Topology } from '../types.js';
+import { detectAccel } from './detect-accel.js';
+import { planVms, type ClusterPlan } from './plan-vms.js';
+import { renderQemuArgs, type VmBootOptions } from './render-domain-xml.js';
+import { makeClientKey, makeSeed } from './vm-seed.js';
+import { createBridge, createTap, destroyCluster, livePid, type ClusterState } from './vm-runtime.js';
+import { waitForSsh } from './wait-ssh.js';
+
+/** Where live clusters are recorded so a later process finds leftovers. */
+export function vmStateDir(config: Record<string, unknown>): string {
+  return resolve(typeof config['state_dir'] === 'string' ? config['state_dir'] : 'cache/vms');
+}
+
+function str(config: Record<string, unknown>, key: string, dflt: string): string {
+  const v = config[key];
+  return typeof v === 'string' ? v : dflt;
+}
+
+/** Per-VM readiness timings of the last `up`, for the benchmark. */
+export interface VmTiming { name: string; sshReadySeconds: number }
+
+async function bootVm(plan: ClusterPlan, i: number, ctx: { state: ClusterState; image: BuiltImage; boot: Omit<VmBootOptions, 'domainName' | 'overlay' | 'seed' | 'consoleLog'>; clientKey: string }): Promise<{ host: Host; started: number }> {
+  const vm = plan.vms[i];
+  if (!vm) throw new Error('bootVm: no such VM');
+  const dir = ctx.state.dir;
+  const domainName = `bench-${plan.id}-${vm.name}`;
+  const overlay = join(dir, `${vm.name}.qcow2`);
+  const img = await execa('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', ctx.image.disk, overlay], { reject: false });
+  if (img.exitCode !== 0) throw new Error(`qemu-img create overlay: ${img.stderr}`);
+  const { seed, hostKey } = await makeSeed(dir, plan, vm, ctx.clientKey);
+  await createTap(vm.tap, plan.bridge);
+  const pidFile = join(dir, `${vm.name}.pid`);
+  ctx.state.vms.push({ name: vm.name, domainName, pidFile, tap: vm.tap });
+  await writeFile(ctx.state.stateFile, JSON.stringify(ctx.state, null, 2));
+  const args = renderQemuArgs(vm, { ...ctx.boot, domainName, overlay, seed, consoleLog: join(dir, `${vm.name}.console.log`), pidFile });
+  const started = Date.now();
+  const q = await execa('qemu-system-x86_64', args, { reject: false });
+  if (q.exitCode !== 0) throw new Error(`qemu-system-x86_64 failed for ${vm.name}: ${q.stderr}`);
+  const st = ctx.state.vms.find((v) => v.name === vm.name);
+  if (st) st.pid = Number(readFileSync(pidFile, 'utf8').trim());
+  await writeFile(ctx.state.stateFile, JSON.stringify(ctx.state, null, 2));
+  const host: Host = {
+    name: vm.name, role: vm.role, address: vm.address, port: 22, user: 'root',
+    cpus: vm.declaredCpus, memoryMiB: vm.declaredMemoryMiB, gpus: vm.gpus, hostKey,
+  };
+  return { host, started };
+}
+
+async function up(topology: Topology, config: Record<string, unknown>, ctx: BackendContext): Promise<Cluster> {
+  const image = config['image'] as BuiltImage | undefined;
+  if (!image?.disk) throw new Error('libvirt provider: config.image must be a built image (run image:build first)');
+  const accel = detectAccel(str(config, 'accel', 'auto'));
+  ctx.log.info(`libvirt: ${accel.reason}`);
+  const id = randomBytes(3).toString('hex');
+  const budget = (config['budget'] as { cpus?: number; memory_mib?: number } | undefined) ?? {};
+  const plan = planVms(topology, {
+    id, subnet: str(config, 'subnet', '10.78.0.0/24'), scaleToHost: config['scale_to_host'] !== false,
+    budget: { cpus: budget.cpus ?? cpus().length, memoryMiB: budget.memory_mib ?? Math.floor(totalmem() / 2 ** 21) },
+  });
+  if (plan.scaledNote) ctx.log.info(`libvirt: ${plan.scaledNote}`);
+  const stateDir = vmStateDir(config);
+  const state: ClusterState = { id, runtime: 'qemu', dir: join(stateDir, id), bridge: plan.bridge, stateFile: join(stateDir, `${id}.json`), vms: [] };
+  await mkdir(state.dir, { recursive: true });
+  await writeFile(state.stateFile, JSON.stringify(state, null, 2));
+  const timings: VmTiming[] = [];
+  try {
+    const { keyPath, publicKey } = await makeClientKey(state.dir);
+    await createBridge(plan.bridge, `${plan.hostAddress}/${plan.vms[0]?.prefix ?? 24}`);
+    const boot = {
+      accel: accel.accel, tcgCpuModel: str(config, 'tcg_cpu_model', 'qemu64'), cpuMode: str(config, 'cpu_mode', 'host-passthrough'),
+      pinVcpus: config['pin_vcpus'] === true, hugepages: config['hugepages'] === true,
+      kernel: image.kernel, initrd: image.initrd, cmdline: image.cmdline, bridge: plan.bridge,
+    };
+    const booted = await Promise.all(plan.vms.map((_, i) => bootVm(plan, i, { state, image, boot, clientKey: publicKey })));
+    const deadline = Date.now() + Number(config['ready_timeout_s'] ?? 300) * 1000;
+    await Promise.all(booted.map(async ({ host, started }) => {
+      const r = await waitForSsh(host.address, 22, keyPath, host.hostKey ?? '', deadline, ctx.signal);
+      if (ctx.signal.aborted) throw new Error('cancelled');
+      if (r.kind !== 'ready') throw new Error(`${host.name}: SSH not ready (${r.kind === 'wrong-host-key' ? `unexpected host key ${r.found}` : r.error}); console log in ${state.dir}`);
+      timings.push({ name: host.name, sshReadySeconds: (Date.now() - started) / 1000 });
+      ctx.log.info(`libvirt: ${host.name} SSH-ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }));
+    const cluster: Cluster = {
+      provider: 'libvirt', hosts: booted.map((b) => b.host), clientKeyPath: keyPath,
+      data: { ...state, accel: accel.accel, accelReason: accel.reason, timings } as unknown as Record<string, unknown>,
+    };
+    if (plan.scaledNote) cluster.scaledNote = plan.scaledNote;
+    return cluster;
+  } catch (e) {
+    await destroyCluster(state);
+    throw e;
+  }
+}
+
+async function down(cluster: Cluster, ctx: BackendContext): Promise<void> {
+  const state = cluster.data as unknown as ClusterState;
+  await destroyCluster(state);
+  ctx.log.info(`libvirt: cluster ${state.id} destroyed (${state.vms.length} VMs)`);
+}
+
+/** The libvirt/QEMU provider. */
+export const libvirtProvider: Provider = { kind: 'libvirt', up, down };
+
+/** Clusters recorded in the state directory (live or half torn down). */
+export function findLeftovers(config: Record<string, unknown> = {}): ClusterState[] {
+  const dir = vmStateDir(config);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ClusterState);
+}
+
+/** Destroys every leftover cluster; returns how many VMs were still running. */
+export async function cleanupLeftovers(config: Record<string, unknown> = {}): Promise<number> {
+  let running = 0;
+  for (const s of findLeftovers(config)) {
+    running += s.vms.filter((v) => livePid(v) !== undefined).length;
+    await destroyCluster(s);
+  }
+  return running;
+}

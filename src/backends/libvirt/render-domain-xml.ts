@@ -1,0 +1,106 @@
+/**
+ * Pure renderers for one VM: the libvirt domain XML and the equivalent QEMU command line, so the
+ * libvirt path and the QEMU-direct fallback boot the same machine.
+ */
+import type { Accel } from './detect-accel.js';
+import type { VmPlan } from './plan-vms.js';
+
+/** Everything about a VM that is not in its plan. */
+export interface VmBootOptions {
+  domainName: string;
+  accel: Accel;
+  /** CPU model under TCG (host-passthrough needs KVM). */
+  tcgCpuModel: string;
+  cpuMode: string;
+  pinVcpus: boolean;
+  hugepages: boolean;
+  kernel: string;
+  initrd: string;
+  cmdline: string;
+  overlay: string;
+  seed: string;
+  bridge: string;
+  consoleLog: string;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function cpuXml(vm: VmPlan, o: VmBootOptions): string {
+  if (o.accel === 'kvm' && o.cpuMode === 'host-passthrough') return `  <cpu mode='host-passthrough' check='none'/>`;
+  const model = o.accel === 'kvm' ? o.cpuMode : o.tcgCpuModel;
+  return `  <cpu mode='custom' match='exact' check='none'><model fallback='allow'>${esc(model)}</model><topology sockets='1' dies='1' cores='${vm.vcpus}' threads='1'/></cpu>`;
+}
+
+/** The libvirt domain for one VM (type qemu under TCG, kvm otherwise). */
+export function renderDomainXml(vm: VmPlan, o: VmBootOptions): string {
+  const pins = o.pinVcpus
+    ? `  <cputune>\n${Array.from({ length: vm.vcpus }, (_, i) => `    <vcpupin vcpu='${i}' cpuset='${vm.pinBase + i}'/>`).join('\n')}\n  </cputune>\n`
+    : '';
+  const huge = o.hugepages ? `  <memoryBacking><hugepages/></memoryBacking>\n` : '';
+  return `<domain type='${o.accel === 'kvm' ? 'kvm' : 'qemu'}'>
+  <name>${esc(o.domainName)}</name>
+  <memory unit='MiB'>${vm.memoryMiB}</memory>
+  <vcpu placement='static'>${vm.vcpus}</vcpu>
+${pins}${huge}  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>${esc(o.kernel)}</kernel>
+    <initrd>${esc(o.initrd)}</initrd>
+    <cmdline>${esc(o.cmdline)}</cmdline>
+  </os>
+  <features><acpi/></features>
+${cpuXml(vm, o)}
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>destroy</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2' cache='unsafe'/>
+      <source file='${esc(o.overlay)}'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='${esc(o.seed)}'/>
+      <target dev='vdb' bus='virtio'/>
+      <readonly/>
+    </disk>
+    <interface type='bridge'>
+      <source bridge='${esc(o.bridge)}'/>
+      <target dev='${esc(vm.tap)}'/>
+      <mac address='${vm.mac}'/>
+      <model type='virtio'/>
+    </interface>
+    <serial type='file'>
+      <source path='${esc(o.consoleLog)}'/>
+      <target port='0'/>
+    </serial>
+    <console type='file'>
+      <source path='${esc(o.consoleLog)}'/>
+      <target type='serial' port='0'/>
+    </console>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+`;
+}
+
+/** The QEMU-direct command line equivalent to `renderDomainXml` (tap created beforehand). */
+export function renderQemuArgs(vm: VmPlan, o: VmBootOptions & { pidFile: string }): string[] {
+  const cpu = o.accel === 'kvm' ? (o.cpuMode === 'host-passthrough' ? 'host' : o.cpuMode) : o.tcgCpuModel;
+  return [
+    '-name', `${o.domainName},process=${o.domainName}`,
+    '-machine', 'pc', '-accel', o.accel === 'tcg' ? 'tcg,thread=multi' : 'kvm',
+    '-cpu', cpu, '-smp', String(vm.vcpus), '-m', String(vm.memoryMiB),
+    ...(o.hugepages ? ['-mem-path', '/dev/hugepages'] : []),
+    '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
+    '-serial', `file:${o.consoleLog}`,
+    '-kernel', o.kernel, '-initrd', o.initrd, '-append', o.cmdline,
+    '-drive', `file=${o.overlay},if=virtio,format=qcow2,cache=unsafe`,
+    '-drive', `file=${o.seed},if=virtio,format=raw,readonly=on`,
+    '-netdev', `tap,id=n0,ifname=${vm.tap},script=no,downscript=no`,
+    '-device', `virtio-net-pci,netdev=n0,mac=${vm.mac}`,
+    '-daemonize', '-pidfile', o.pidFile,
+  ];
+}

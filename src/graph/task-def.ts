@@ -73,6 +73,8 @@ interface TaskDefBase {
 /** Produces files; cached by fingerprint and skipped when up to date. */
 export interface ArtifactTaskDef extends TaskDefBase {
   kind: 'artifact';
+  /** File names in `outDir` copied to `results/` top level after commit (e.g. `report.html`). */
+  publish?: string[];
   run(ctx: TaskContext): Promise<void>;
 }
 

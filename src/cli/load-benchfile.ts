@@ -1,0 +1,86 @@
+/**
+ * Loads `benchfile.ts` without a build step for the user: esbuild bundles it (packages external)
+ * into `cache/benchfile/<digest>.mjs`; the bundle is reused while every input's size and mtime
+ * are unchanged, so a no-op run does not load esbuild at all.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from '../diagnostic.js';
+import type { Benchfile } from '../graph/task-def.js';
+import type { BenchfileSource } from '../graph/task-graph.js';
+
+interface BundleMeta {
+  out: string;
+  inputs: { path: string; size: number; mtimeMs: number }[];
+}
+
+/** Bundles (or reuses) and imports the benchfile; syntax errors come back as diagnostics. */
+export async function loadBenchfile(root: string, cacheDir: string): Promise<{ benchfile?: Benchfile; source?: BenchfileSource; diagnostics: Diagnostic[] }> {
+  const entry = join(root, 'benchfile.ts');
+  if (!existsSync(entry)) return { diagnostics: [{ severity: 'error', message: 'no benchfile.ts in the project root', file: entry }] };
+  const dir = join(cacheDir, 'benchfile');
+  const metaPath = join(dir, 'bundle.json');
+  let meta = readMeta(metaPath);
+  if (!meta || !fresh(meta, root)) {
+    const built = await bundle(root, entry, dir);
+    if ('diagnostics' in built) return { diagnostics: built.diagnostics };
+    meta = built.meta;
+    writeFileSync(metaPath, JSON.stringify(meta));
+  }
+  const mod = (await import(pathToFileURL(meta.out).href)) as { default?: Benchfile };
+  const source = { file: 'benchfile.ts', text: readFileSync(entry, 'utf8') };
+  if (!mod.default || !Array.isArray(mod.default.tasks)) {
+    return { diagnostics: [{ severity: 'error', message: 'benchfile.ts must `export default { tasks: [...] }`', file: 'benchfile.ts' }] };
+  }
+  return { benchfile: mod.default, source, diagnostics: [] };
+}
+
+function readMeta(path: string): BundleMeta | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as BundleMeta;
+  } catch {
+    return undefined;
+  }
+}
+
+function fresh(meta: BundleMeta, root: string): boolean {
+  if (!existsSync(meta.out)) return false;
+  return meta.inputs.every((i) => {
+    try {
+      const st = statSync(resolve(root, i.path));
+      return st.size === i.size && st.mtimeMs === i.mtimeMs;
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function bundle(root: string, entry: string, dir: string): Promise<{ meta: BundleMeta } | { diagnostics: Diagnostic[] }> {
+  const esbuild = await import('esbuild');
+  mkdirSync(dir, { recursive: true });
+  try {
+    const r = await esbuild.build({
+      entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', packages: 'external', external: ['bench'],
+      write: false, metafile: true, absWorkingDir: root, logLevel: 'silent', outfile: join(dir, 'out.mjs'), sourcemap: 'inline',
+    });
+    const text = r.outputFiles[0]?.text ?? '';
+    const { createHash } = await import('node:crypto');
+    const out = join(dir, `${createHash('sha256').update(text).digest('hex').slice(0, 16)}.mjs`);
+    writeFileSync(out, text);
+    const inputs = Object.keys(r.metafile.inputs).map((p) => {
+      const st = statSync(resolve(root, p));
+      return { path: relative(root, resolve(root, p)), size: st.size, mtimeMs: st.mtimeMs };
+    });
+    return { meta: { out, inputs } };
+  } catch (e) {
+    const errors = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [];
+    if (!errors.length) throw e;
+    return {
+      diagnostics: errors.map((er) => ({
+        severity: 'error' as const, message: er.text,
+        ...(er.location ? { file: er.location.file, line: er.location.line, column: er.location.column + 1 } : {}),
+      })),
+    };
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * CLI entry: parses arguments, dispatches commands, prints diagnostics and picks the exit status
+ * (0 ok, 1 task failures, 2 user/config errors, 130 interrupted). The only place that exits.
+ */
+import { formatDiagnostic, type Diagnostic } from '../diagnostic.js';
+import { parseArgs } from './parse-args.js';
+
+/** Runs `bench` with the given arguments (without `node` and the script path). */
+export async function main(argv: string[]): Promise<void> {
+  const code = await runCli(argv, process.cwd());
+  process.exitCode = code;
+  // Lingering handles (a task that ignores its AbortSignal) must not keep an interrupted run alive.
+  if (code === 130) process.exit(code);
+}
+
+/** Like `main` but returns the exit status; output goes to stdout/stderr. */
+export async function runCli(argv: string[], root: string): Promise<number> {
+  const { args, diagnostics } = parseArgs(argv);
+  if (diagnostics.length) return printDiagnostics(diagnostics);
+  try {
+    switch (args.command) {
+      case 'run': {
+        const { runCommand } = await import('./run-command.js');
+        return await runCommand(args, root);
+      }
+      case 'config': {
+        const path = '../config/compose.js';
+        const mod = (await import(path).catch(() => ({}))) as { runConfigCommand?: (a: string[], r: string) => { stdout: string; exitCode: number } };
+        if (!mod.runConfigCommand) return printDiagnostics([{ severity: 'error', message: 'bench config is not available in this build' }]);
+        const r = mod.runConfigCommand(args.rest, root);
+        process.stdout.write(r.stdout);
+        return r.exitCode;
+      }
+      case 'results': {
+        const { runResultsCommand } = await import('./results-command.js');
+        const r = await runResultsCommand(args.rest, root);
+        if (r.kind === 'invalid') return printDiagnostics(r.diagnostics);
+        process.stdout.write(r.files.map((f) => `${f}\n`).join(''));
+        return 0;
+      }
+      default: {
+        const { infoCommand } = await import('./info-commands.js');
+        return await infoCommand(args, root);
+      }
+    }
+  } catch (e) {
+    const { DiagnosticError } = await import('../diagnostic.js');
+    if (e instanceof DiagnosticError) return printDiagnostics(e.diagnostics);
+    throw e;
+  }
+}
+
+/** Prints every diagnostic; returns 2 when any is an error. */
+export function printDiagnostics(diagnostics: Diagnostic[]): number {
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  return diagnostics.some((d) => d.severity === 'error') ? 2 : 0;
+}

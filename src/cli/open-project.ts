@@ -1,0 +1,63 @@
+/**
+ * Everything a command needs about a project: cache, benchfile, sweep, graph and input digests.
+ * Heavy modules (esbuild, the config composer) are imported only when needed.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { globSync } from 'tinyglobby';
+import { BlobStore } from '../cache/blob-store.js';
+import { SqliteStore } from '../cache/sqlite-store.js';
+import type { Diagnostic } from '../diagnostic.js';
+import type { TaskDef } from '../graph/task-def.js';
+import { buildTaskGraph, type Task, type TaskGraph } from '../graph/task-graph.js';
+import { FileHasher } from '../hash/file-hasher.js';
+import { loadBenchfile } from './load-benchfile.js';
+import { loadSweep } from './load-sweep.js';
+
+export interface Project {
+  root: string;
+  cacheDir: string;
+  store: SqliteStore;
+  blobs: BlobStore;
+  graph: TaskGraph;
+  hasher: FileHasher;
+  inputsOf(task: Task): Record<string, string>;
+}
+
+/** Opens the project at `root`; user mistakes come back as diagnostics (all of them). */
+export async function openProject(root: string, overrides: string[]): Promise<{ project?: Project; diagnostics: Diagnostic[] }> {
+  const cacheDir = join(root, 'cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const [bf, sw] = await Promise.all([loadBenchfile(root, cacheDir), loadSweep(root, overrides)]);
+  const diagnostics = [...bf.diagnostics, ...sw.diagnostics];
+  if (!bf.benchfile || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const built = buildTaskGraph({ benchfile: bf.benchfile, sweep: sw.sweep, ...(bf.source ? { source: bf.source } : {}) });
+  if (!built.graph) return { diagnostics: [...diagnostics, ...built.diagnostics] };
+  const store = new SqliteStore(join(cacheDir, 'bench.db'));
+  const hasher = new FileHasher(root, store.loadFileStats());
+  const byDef = new Map<TaskDef, Record<string, string>>();
+  const globCache = new Map<string, string[]>();
+  const inputsOf = (task: Task): Record<string, string> => {
+    let r = byDef.get(task.def);
+    if (!r) {
+      r = {};
+      for (const pattern of task.def.inputs ?? []) {
+        for (const f of expand(pattern, root, globCache)) r[f] = hasher.digest(f);
+      }
+      byDef.set(task.def, r);
+    }
+    return r;
+  };
+  const project = { root, cacheDir, store, blobs: new BlobStore(cacheDir), graph: built.graph, hasher, inputsOf };
+  return { project, diagnostics };
+}
+
+/** Plain paths skip the glob walk: the common case costs one stat. */
+function expand(pattern: string, root: string, cache: Map<string, string[]>): string[] {
+  let files = cache.get(pattern);
+  if (!files) {
+    files = /[*?[\]{}!]/.test(pattern) ? globSync(pattern, { cwd: root, onlyFiles: true }).sort() : [pattern];
+    cache.set(pattern, files);
+  }
+  return files;
+}

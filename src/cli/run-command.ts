@@ -1,0 +1,65 @@
+/** `bench [targets] [key=value ...] [--dry-run] [-j N] [--force TASK] [--keep-going]`. */
+import { join } from 'node:path';
+import { selectTargets } from '../graph/select-targets.js';
+import { renderGraph } from '../graph/export/render-graph.js';
+import { formatReason } from '../hash/fingerprint.js';
+import type { RunEvent } from '../report/events.js';
+import { ndjsonReporter } from '../report/reporters/ndjson-reporter.js';
+import { plainReporter } from '../report/reporters/plain-reporter.js';
+import { InProcessExecutor } from '../runner/executor.js';
+import { planRun } from '../runner/plan.js';
+import { publishResults } from '../runner/publish-results.js';
+import { recoverStale } from '../runner/recover.js';
+import { runGraph } from '../runner/run-graph.js';
+import type { CliArgs } from './parse-args.js';
+import { openProject } from './open-project.js';
+import { printDiagnostics } from './main.js';
+
+/** Plans, prints (dry run) or runs; returns the exit status. */
+export async function runCommand(args: CliArgs, root: string): Promise<number> {
+  const { project, diagnostics } = await openProject(root, args.overrides);
+  if (!project) return printDiagnostics(diagnostics);
+  const { graph, store } = project;
+  const sel = selectTargets(graph, args.targets);
+  if (sel.diagnostics.length) return printDiagnostics(sel.diagnostics);
+  const entries = store.loadEntries();
+  const forced = new Set(args.force);
+  const plan = planRun(graph, sel.ids, { entries, inputsOf: project.inputsOf, outputExists: (d) => project.blobs.has(d), forced });
+  if (args.dryRun) {
+    const counts = { run: 0, skip: 0, resource: 0 };
+    for (const p of plan.tasks) counts[p.action]++;
+    const lines = plan.tasks.map((p) => `${p.action.padEnd(8)} ${p.id}  ${p.action === 'resource' ? 'brought up if a dependent runs' : formatReason(p.reason)}`);
+    process.stdout.write(`${lines.join('\n')}\n\n${renderGraph(graph, plan, 'ascii')}${counts.run} to run, ${counts.skip} up to date, ${counts.resource} resources\n`);
+    store.saveFileStats(project.hasher.changed);
+    store.close();
+    return 0;
+  }
+  const ndjson = ndjsonReporter(join(project.cacheDir, 'logs'));
+  const tty = process.stdout.isTTY ? (await import('../report/reporters/tty-reporter.js')).ttyReporter(process.stdout) : undefined;
+  const plain = tty ? undefined : plainReporter((l) => process.stdout.write(`${l}\n`));
+  const emit = (e: RunEvent): void => {
+    ndjson.sink(e);
+    (tty?.sink ?? plain)?.(e);
+  };
+  const ctrl = new AbortController();
+  const onSignal = (): void => ctrl.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await recoverStale({ store, graph, emit, projectRoot: root, cacheDir: project.cacheDir });
+    const summary = await runGraph({
+      graph, plan, store, blobs: project.blobs, entries, executor: new InProcessExecutor(), projectRoot: root,
+      inputsOf: project.inputsOf, emit, signal: ctrl.signal, forced, keepGoing: args.keepGoing, ...(args.jobs ? { jobs: args.jobs } : {}),
+    });
+    store.saveFileStats(project.hasher.changed);
+    publishResults({ root, graph, blobs: project.blobs, targets: sel.ids, outputs: summary.outputs });
+    if (summary.cancelled) return 130;
+    return summary.ok ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    tty?.stop();
+    ndjson.flush();
+    store.close();
+  }
+}

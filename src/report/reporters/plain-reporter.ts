@@ -1,0 +1,31 @@
+/** Plain lines for non-TTY output: one line per started/finished task and resource, a summary at the end. */
+import { formatReason } from '../../hash/fingerprint.js';
+import type { RunEvent } from '../events.js';
+
+/** Returns a sink writing lines through `write`. Skipped tasks are counted, not listed. */
+export function plainReporter(write: (line: string) => void): (e: RunEvent) => void {
+  return (e) => {
+    switch (e.kind) {
+      case 'task-started':
+        write(`▶ ${e.taskId} (${formatReason(e.reason)}${e.attempt > 1 ? `, attempt ${e.attempt}` : ''})`);
+        break;
+      case 'task-finished':
+        write(e.outcome === 'ok' ? `✓ ${e.taskId} ${e.ms} ms` : `✗ ${e.taskId} ${e.outcome}${e.error ? `: ${e.error}` : ''}`);
+        break;
+      case 'task-log':
+        if (e.level !== 'debug') write(`  ${e.taskId}: ${e.message}`);
+        break;
+      case 'resource-up':
+        write(`↑ ${e.taskId} up`);
+        break;
+      case 'resource-down':
+        write(`↓ ${e.taskId} down${e.error ? ` (${e.error})` : ''}`);
+        break;
+      case 'run-finished':
+        write(`${e.ok ? 'done' : 'FAILED'}: ${e.ran} ran, ${e.skipped} up to date, ${e.failed} failed in ${(e.ms / 1000).toFixed(2)} s`);
+        break;
+      default:
+        break;
+    }
+  };
+}

@@ -77,6 +77,10 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
   await mkdir(state.dir, { recursive: true });
   await writeFile(state.stateFile, JSON.stringify(state, null, 2));
   const timings: VmTiming[] = [];
+  // One VM failing stops the others' readiness polling too.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  ctx.signal.addEventListener('abort', onAbort);
   try {
     const { keyPath, publicKey } = await makeClientKey(state.dir);
     await createBridge(plan.bridge, `${plan.hostAddress}/${plan.vms[0]?.prefix ?? 24}`);
@@ -88,8 +92,9 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
     const booted = await Promise.all(plan.vms.map((_, i) => bootVm(plan, i, { state, image, boot, clientKey: publicKey })));
     const deadline = Date.now() + Number(config['ready_timeout_s'] ?? 300) * 1000;
     await Promise.all(booted.map(async ({ host, started }) => {
-      const r = await waitForSsh(host.address, 22, keyPath, host.hostKey ?? '', deadline, ctx.signal);
+      const r = await waitForSsh(host.address, 22, keyPath, host.hostKey ?? '', deadline, stop.signal);
       if (ctx.signal.aborted) throw new Error('cancelled');
+      if (stop.signal.aborted) throw new Error('another VM failed');
       if (r.kind !== 'ready') throw new Error(`${host.name}: SSH not ready (${r.kind === 'wrong-host-key' ? `unexpected host key ${r.found}` : r.error}); console log in ${state.dir}`);
       timings.push({ name: host.name, sshReadySeconds: (Date.now() - started) / 1000 });
       ctx.log.info(`libvirt: ${host.name} SSH-ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -101,8 +106,11 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
     if (plan.scaledNote) cluster.scaledNote = plan.scaledNote;
     return cluster;
   } catch (e) {
+    stop.abort();
     await destroyCluster(state);
     throw e;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -1,0 +1,132 @@
+/**
+ * Real VMs under TCG (or KVM where it works): image build (cached under cache/images), a 1 head
+ * + 1 compute cluster reachable over SSH with the pinned host keys, and teardown after success,
+ * failure, SIGINT and kill -9. Needs root (bridge and taps), qemu, mmdebstrap and mkfs.ext4.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildImage, type BuiltImage } from '../../src/image/build-image.js';
+import type { ImageConfig } from '../../src/image/image-fingerprint.js';
+import { cleanupLeftovers, findLeftovers, libvirtProvider } from '../../src/backends/libvirt/libvirt-provider.js';
+import { probeSsh } from '../../src/backends/libvirt/wait-ssh.js';
+import type { Topology } from '../../src/backends/types.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const missing = ['qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'mkfs.ext4', 'ssh-keygen', 'ip']
+  .filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
+const why = process.getuid?.() !== 0 ? 'needs root for the bridge and taps' : missing.length ? `missing ${missing.join(', ')}` : '';
+if (why && process.env['CI'] === 'true') throw new Error(`VM integration test cannot run under CI: ${why}`);
+
+const topology: Topology = { name: 'tiny', head_nodes: { count: 1, vcpus: 1, memory_gib: 1 }, compute_nodes: { count: 1, vcpus: 1, memory_gib: 1, gpus: 0 } };
+const log = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+let image: BuiltImage;
+let stateDir: string;
+
+function qemuPids(id: string): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`bench-${id}-`); } catch { return false; }
+  }).map(Number);
+}
+
+async function until<T>(what: string, f: () => T | undefined, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function config(): Record<string, unknown> {
+  return { accel: 'auto', subnet: '10.79.0.0/24', scale_to_host: true, state_dir: stateDir, image, ready_timeout_s: 240 };
+}
+
+/** Starts `up` in a child process; resolves once both QEMU processes are running. */
+async function upInChild(): Promise<{ child: ReturnType<typeof spawn>; id: string; out: () => string }> {
+  const script = join(stateDir, 'child.mts');
+  writeFileSync(script, `import { libvirtProvider } from ${JSON.stringify(join(root, 'src/backends/libvirt/libvirt-provider.ts'))};
+const ac = new AbortController();
+process.on('SIGINT', () => ac.abort());
+const log = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+try { await libvirtProvider.up(${JSON.stringify(topology)}, ${JSON.stringify(config())}, { signal: ac.signal, log, workDir: ${JSON.stringify(stateDir)} }); console.log('UP'); }
+catch (e) { console.log('TORN-DOWN ' + String(e)); }
+`);
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+  const state = await until('two QEMU processes', () => {
+    const s = findLeftovers({ state_dir: stateDir })[0];
+    return s && s.vms.length === 2 && s.vms.every((v) => v.pid) ? s : undefined;
+  }, 60_000);
+  return { child, id: state.id, out: () => out };
+}
+
+describe.skipIf(Boolean(why))(`VM cluster (skipped: ${why || 'n/a'})`, () => {
+  beforeAll(async () => {
+    // The project's own image config, so the cached image is the one runs use.
+    const cfg = parse(readFileSync(join(root, 'conf/image/debian.yaml'), 'utf8')) as ImageConfig;
+    const r = await buildImage(cfg, { cacheDir: join(root, 'cache/images'), log });
+    if (r.kind !== 'built') throw new Error(r.message);
+    image = r.image;
+  }, 900_000);
+  afterEach(async () => {
+    await cleanupLeftovers({ state_dir: stateDir });
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('boots 1 head + 1 compute reachable over SSH with the pinned host keys, then tears down', async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'bench-vm-'));
+    const ctx = { signal: new AbortController().signal, log, workDir: stateDir };
+    const cluster = await libvirtProvider.up(topology, config(), ctx);
+    const id = String(cluster.data['id']);
+    expect(cluster.hosts.map((h) => [h.name, h.role, h.port, h.user])).toEqual([['head', 'head', 22, 'root'], ['c1', 'compute', 22, 'root']]);
+    for (const h of cluster.hosts) {
+      expect(await probeSsh(h.address, 22, cluster.clientKeyPath ?? '', h.hostKey ?? '')).toEqual({ kind: 'ready' });
+      const other = cluster.hosts.find((o) => o !== h);
+      expect((await probeSsh(h.address, 22, cluster.clientKeyPath ?? '', other?.hostKey ?? '')).kind).toBe('wrong-host-key');
+    }
+    // VM to VM by name: the head reaches the compute node's sshd.
+    const ssh = execFileSync('ssh', ['-i', cluster.clientKeyPath ?? '', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR',
+      `root@${cluster.hosts[0]?.address ?? ''}`, 'hostname; cat < /dev/null > /dev/tcp/c1/22 && echo c1-reachable'], { encoding: 'utf8', shell: false });
+    expect(ssh).toMatch(/head\s+c1-reachable/);
+    await libvirtProvider.down(JSON.parse(JSON.stringify(cluster)), ctx);
+    expect(qemuPids(id)).toEqual([]);
+    expect(existsSync(join(stateDir, id))).toBe(false);
+    expect(findLeftovers({ state_dir: stateDir })).toEqual([]);
+  }, 400_000);
+
+  it('tears down after a failed bring-up', async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'bench-vm-'));
+    const ctx = { signal: new AbortController().signal, log, workDir: stateDir };
+    await expect(libvirtProvider.up(topology, { ...config(), image: { ...image, kernel: join(stateDir, 'no-such-kernel') } }, ctx)).rejects.toThrow(/qemu/);
+    expect(findLeftovers({ state_dir: stateDir })).toEqual([]);
+    expect(readdirSync(stateDir)).toEqual([]);
+  }, 120_000);
+
+  it('tears down when interrupted with SIGINT during bring-up', async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'bench-vm-'));
+    const { child, id, out } = await upInChild();
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+    expect(out()).toMatch(/TORN-DOWN/);
+    expect(qemuPids(id)).toEqual([]);
+    expect(findLeftovers({ state_dir: stateDir })).toEqual([]);
+  }, 120_000);
+
+  it('destroys the leftovers of a kill -9 on cleanup', async () => {
+    stateDir = mkdtempSync(join(tmpdir(), 'bench-vm-'));
+    const { child, id } = await upInChild();
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(qemuPids(id).length).toBe(2);
+    expect(await cleanupLeftovers({ state_dir: stateDir })).toBe(2);
+    expect(qemuPids(id)).toEqual([]);
+    expect(findLeftovers({ state_dir: stateDir })).toEqual([]);
+  }, 120_000);
+});

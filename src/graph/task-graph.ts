@@ -10,7 +10,7 @@ import type { Benchfile, TaskDef } from './task-def.js';
 
 /**
  * `name[label]`: label is the point id when the instance serves one point (`workload:run[small-slurm-r1]`),
- * `all` when a single instance serves every point, otherwise the first 6 hex digits of the digest of
+ * `all` when a single instance serves every point of a multi-point sweep, otherwise the first 6 hex digits of the digest of
  * the instance key (name, version, config slice, dependency ids, rep), plus `-r<rep>` for repeated tasks.
  */
 export type TaskId = string;
@@ -138,7 +138,7 @@ function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph): void
   }
   for (const [key, g] of groups) {
     const label =
-      g.points.length === 1 && points.length > 1 ? (g.points[0] as SweepPoint).id
+      g.points.length === 1 ? (g.points[0] as SweepPoint).id
         : groups.size === 1 ? 'all'
           : `${sha256Hex(key).slice(0, 6)}${g.rep !== undefined ? `-r${g.rep}` : ''}`;
     const id = `${def.name}[${label}]`;

@@ -1,0 +1,91 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exited, makeProject, PRELUDE, waitFor, type TempProject } from './engine-project.js';
+
+const BF = `${PRELUDE}
+import { existsSync, rmSync } from 'node:fs';
+export default {
+  tasks: [
+    { kind: 'resource', name: 'cluster:up', version: 1,
+      async up(ctx) {
+        const token = 'tok-' + process.pid;
+        writeFileSync(join(ctx.projectRoot, 'live-' + token), '');
+        mark(ctx, 'up ' + token);
+        return { token };
+      },
+      async down(h: { token: string }, ctx) {
+        rmSync(join(ctx.projectRoot, 'live-' + h.token), { force: true });
+        mark(ctx, 'down ' + h.token);
+      } },
+    { kind: 'artifact', name: 'job:one', version: 1, needs: ['cluster:up'], inputs: ['one.txt'],
+      async run(ctx) {
+        mark(ctx, 'run one ' + (ctx.deps['cluster:up']![0]!.handle as { token: string }).token);
+        if (existsSync(join(ctx.projectRoot, 'hang'))) await sleep(60_000, undefined, { signal: ctx.signal });
+        writeFileSync(join(ctx.outDir, 'x'), readFileSync(join(ctx.projectRoot, 'one.txt')));
+      } },
+    { kind: 'artifact', name: 'job:two', version: 1, needs: ['cluster:up'],
+      async run(ctx) { mark(ctx, 'run two'); writeFileSync(join(ctx.outDir, 'y'), '2'); } },
+    { kind: 'artifact', name: 'job:after', version: 1, needs: ['job:one', 'job:two'],
+      async run(ctx) { mark(ctx, 'run after'); writeFileSync(join(ctx.outDir, 'z'), '3'); } },
+  ],
+} satisfies Benchfile;
+`;
+
+let p: TempProject;
+afterEach(() => p?.remove());
+
+const kinds = (): string[] => p.events().filter((e) => ['resource-up', 'resource-down', 'task-finished'].includes(e.kind)).map((e) => `${e.kind} ${e.taskId}`);
+
+describe('resource lifecycle', () => {
+  it('comes up once for its dependents and goes down after the last one, before unrelated later tasks', () => {
+    p = makeProject(BF);
+    p.write('one.txt', '1');
+    expect(p.run(['-j', '1']).code).toBe(0);
+    expect(p.log().filter((l) => l.startsWith('up'))).toHaveLength(1);
+    const ev = kinds();
+    const down = ev.indexOf('resource-down cluster:up[default-r0]');
+    expect(down).toBeGreaterThan(ev.indexOf('task-finished job:one[default-r0]'));
+    expect(down).toBeGreaterThan(ev.indexOf('task-finished job:two[default-r0]'));
+    expect(down).toBeLessThan(ev.indexOf('task-finished job:after[default-r0]'));
+  });
+
+  it('is never brought up when every dependent is cached, and only for the one that reruns', () => {
+    p = makeProject(BF);
+    p.write('one.txt', '1');
+    p.run([]);
+    p.run([]);
+    expect(p.log().filter((l) => l.startsWith('up'))).toHaveLength(1);
+    p.write('one.txt', '2');
+    p.run([]);
+    expect(p.log().filter((l) => l.startsWith('up'))).toHaveLength(2);
+    expect(p.log().filter((l) => l === 'run two')).toHaveLength(1);
+  });
+
+  it('is torn down on SIGINT', async () => {
+    p = makeProject(BF);
+    p.write('one.txt', '1');
+    p.write('hang', '');
+    const child = p.spawn(['job:one']);
+    await waitFor(() => p.log().some((l) => l.startsWith('run one')), 'dependent running');
+    child.kill('SIGINT');
+    expect(await exited(child)).toBe(130);
+    expect(p.log().some((l) => l.startsWith('down'))).toBe(true);
+  }, 30_000);
+
+  it('after kill -9 the next run tears down what the ledger says is still up', async () => {
+    p = makeProject(BF);
+    p.write('one.txt', '1');
+    p.write('hang', '');
+    const child = p.spawn(['job:one']);
+    await waitFor(() => p.log().some((l) => l.startsWith('run one')), 'dependent running');
+    const token = (p.log().find((l) => l.startsWith('up')) as string).split(' ')[1] as string;
+    child.kill('SIGKILL');
+    await exited(child);
+    expect(existsSync(join(p.dir, `live-${token}`))).toBe(true);
+    rmSync(join(p.dir, 'hang'));
+    expect(p.run(['job:two']).code).toBe(0);
+    expect(p.log()).toContain(`down ${token}`);
+    expect(existsSync(join(p.dir, `live-${token}`))).toBe(false);
+  }, 30_000);
+});

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { ConfRepo, DefaultsEntry } from './conf-repo.js';
+import { closestName } from './suggest.js';
 import type { Override } from './overrides.js';
 import { deepMerge, deletePath, getPath, isPlainObject, setPath } from './tree.js';
 import type { ConfigObject } from './tree.js';
@@ -86,7 +87,13 @@ export function applyOverride(config: ConfigObject, prov: Provenance, o: Overrid
   }
   if (o.kind !== 'set') throw new Error(`bug: sweep override ${o.text} reached applyOverride`);
   const exists = getPath(config, o.key).found;
-  if (o.mode === 'set' && !exists && strict) return void err(`cannot override ${o.key}: no such key`, `use +${o.text} to add it`);
+  if (o.mode === 'set' && !exists && strict) {
+    const parentPath = o.key.split('.').slice(0, -1).join('.');
+    const parent = parentPath ? getPath(config, parentPath).value : config;
+    const near = isPlainObject(parent) ? closestName(o.key.split('.').pop() ?? '', Object.keys(parent)) : undefined;
+    const hint = near ? `did you mean "${parentPath ? `${parentPath}.` : ''}${near}"? (use +${o.text} to add a new key)` : `use +${o.text} to add it`;
+    return void err(`cannot override ${o.key}: no such key`, hint);
+  }
   if (o.mode === 'add' && exists) return void err(`cannot add ${o.key}: it already exists`, `use ${o.text.slice(1)} to change it`);
   setPath(config, o.key, structuredClone(o.value));
   prov.set(o.key, COMMAND_LINE);

@@ -1,20 +1,9 @@
-import { createHash } from 'node:crypto';
-import { isPlainObject } from './tree.js';
+import { canonicalJson, sha256Hex } from '../hash/canonical-json.js';
 import type { Assignment } from './sweep-axes.js';
 
-/** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isPlainObject(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** sha256 (hex) of the canonical JSON of a config. */
+/** sha256 (hex) of the canonical JSON of a config: the same digest the engine uses everywhere. */
 export function hashConfig(config: Record<string, unknown>): string {
-  return createHash('sha256').update(canonicalJson(config)).digest('hex');
+  return sha256Hex(canonicalJson(config));
 }
 
 /** How an assignment is written back as an override: `scheduler=flux`, `seed=3`. */

@@ -39,6 +39,12 @@ describe('composeConfig: located errors', () => {
     expect(ds[0]).toMatchObject({ line: 6, column: 3, keyPath: 'scheduler.SchedulerParameters.bf_windw', hint: 'did you mean "bf_window"?' });
   });
 
+  it('suggests the existing key when a command-line override names a missing one', () => {
+    const [d] = compose(['scheduler.SchedulerParameters.bf_windw=60']).diagnostics;
+    expect(d).toMatchObject({ file: 'command line', keyPath: 'scheduler.SchedulerParameters.bf_windw' });
+    expect(d?.hint).toContain('did you mean "scheduler.SchedulerParameters.bf_window"?');
+  });
+
   it('reports a wrong type with expected and found', () => {
     const topo = BASE_FILES['conf/topology/small.yaml']!.replace('count: 4', 'count: four');
     const [d] = compose([], { 'conf/topology/small.yaml': topo }).diagnostics;

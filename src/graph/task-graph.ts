@@ -57,7 +57,7 @@ export function buildTaskGraph(opts: {
     if (defs.has(def.name)) diagnostics.push({ severity: 'error', message: `duplicate task name "${def.name}"`, ...at(def.name) });
     defs.set(def.name, def);
   }
-  for (const def of defs.values()) {
+  for (const def of benchfile.tasks) {
     for (const need of def.needs ?? []) {
       if (!defs.has(need)) {
         diagnostics.push({ severity: 'error', message: `task "${def.name}" needs unknown task "${need}"`, ...at(def.name), hint: hintFor(need, defs) });

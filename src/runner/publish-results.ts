@@ -1,10 +1,11 @@
 /**
  * Human-facing results: after a run, `results/<task-name with ':' as '-'>/<instance label>` is a
- * symlink to each target instance's committed output dir in the content store (so nothing is
+ * symlink to each target instance's committed output dir (only targets no other selected target
+ * depends on, so `bench` with no targets links the final outputs, not every intermediate step) in the content store (so nothing is
  * copied and the link always shows the latest commit), and files a task lists in `publish` are
  * copied to `results/` top level (copies, so they survive `bench clean` / `bench gc`).
  */
-import { copyFileSync, existsSync, lstatSync, mkdirSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlobStore } from '../cache/blob-store.js';
 import type { Task, TaskGraph, TaskId } from '../graph/task-graph.js';
@@ -13,17 +14,26 @@ import type { Task, TaskGraph, TaskId } from '../graph/task-graph.js';
 export function publishResults(o: { root: string; graph: TaskGraph; blobs: BlobStore; targets: TaskId[]; outputs: Map<TaskId, string> }): string[] {
   const made: string[] = [];
   const resultsDir = join(o.root, 'results');
+  const selected = new Set(o.targets);
+  const inner = new Set<TaskId>();
+  for (const id of o.targets) for (const d of o.graph.tasks.get(id)?.deps ?? []) if (selected.has(d)) inner.add(d);
+  const madeDirs = new Set<string>();
   for (const id of o.targets) {
+    if (inner.has(id)) continue;
     const task = o.graph.tasks.get(id) as Task;
     const digest = o.outputs.get(id);
     if (task.def.kind !== 'artifact' || !digest) continue;
     const dir = join(resultsDir, task.name.replace(/:/g, '-'));
-    mkdirSync(dir, { recursive: true });
+    if (!madeDirs.has(dir)) mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
     const link = join(dir, task.label);
-    const tmp = `${link}.tmp-${process.pid}`;
-    if (existsSync(tmp) || isLink(tmp)) unlinkSync(tmp);
-    symlinkSync(o.blobs.dirOf(digest), tmp);
-    renameSync(tmp, link);
+    const target = o.blobs.dirOf(digest);
+    if (linkTarget(link) !== target) {
+      const tmp = `${link}.tmp-${process.pid}`;
+      if (linkTarget(tmp) !== undefined) unlinkSync(tmp);
+      symlinkSync(target, tmp);
+      renameSync(tmp, link);
+    }
     made.push(link);
     for (const file of task.def.publish ?? []) {
       const src = join(o.blobs.dirOf(digest), file);
@@ -37,10 +47,10 @@ export function publishResults(o: { root: string; graph: TaskGraph; blobs: BlobS
   return made;
 }
 
-function isLink(p: string): boolean {
+function linkTarget(p: string): string | undefined {
   try {
-    return lstatSync(p).isSymbolicLink();
+    return lstatSync(p).isSymbolicLink() ? readlinkSync(p) : '';
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -20,10 +20,18 @@ export function closedObject<T extends z.core.$ZodLooseShape>(
   const names = [...Object.keys(shape), ...(opts.extraKeys ?? [])];
   const known = new Set(opts.ignoreCase ? names.map((n) => n.toLowerCase()) : names);
   return z.looseObject(shape).superRefine((value, ctx) => {
+    if (!isRecord(value)) return;
     for (const key of Object.keys(value)) {
       if (known.has(opts.ignoreCase ? key.toLowerCase() : key)) continue;
       const params: UnknownKeyParams = { unknownKey: true, candidates: names };
       ctx.addIssue({ code: 'custom', path: [key], message: `unknown ${opts.label ?? 'key'} "${key}"`, params });
     }
-  });
+  }, ALWAYS);
+}
+
+/** Runs a refinement even when a field already failed, so every error is reported at once. */
+export const ALWAYS = { when: (p: { value: unknown }) => isRecord(p.value) };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

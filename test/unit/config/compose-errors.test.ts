@@ -45,6 +45,16 @@ describe('composeConfig: located errors', () => {
     expect(d?.hint).toContain('did you mean "scheduler.SchedulerParameters.bf_window"?');
   });
 
+  it('checks slurm.conf integer and boolean keys the way the slurm.conf parser reads them', () => {
+    const ok = compose(['+scheduler.PriorityWeightAge="100"', '+scheduler.PriorityFavorSmall=YES']).diagnostics;
+    expect(ok).toEqual([]);
+    const bad = compose(['+scheduler.PriorityWeightAge=-5', '+scheduler.PriorityFavorSmall=maybe']).diagnostics;
+    expect(bad.map((d) => [d.keyPath, d.expected, d.found])).toEqual([
+      ['scheduler.PriorityWeightAge', 'unsigned integer', '-5'],
+      ['scheduler.PriorityFavorSmall', 'YES or NO', '"maybe"'],
+    ]);
+  });
+
   it('reports a wrong type with expected and found', () => {
     const topo = BASE_FILES['conf/topology/small.yaml']!.replace('count: 4', 'count: four');
     const [d] = compose([], { 'conf/topology/small.yaml': topo }).diagnostics;
@@ -77,10 +87,10 @@ describe('composeConfig: located errors', () => {
 
   it('reports every error at once, across files and the command line', () => {
     const slurm = BASE_FILES['conf/scheduler/slurm.yaml']!.replace('SchedulerType:', 'SchedulerTyp:');
-    const topo = BASE_FILES['conf/topology/small.yaml']!.replace('count: 4', 'count: -1');
+    const topo = `${BASE_FILES['conf/topology/small.yaml']!.replace('count: 4', 'count: -1')}netwrk: {}\n`;
     const ds = compose(['workload=mixd', 'seed=abc', 'bogus'], { 'conf/scheduler/slurm.yaml': slurm, 'conf/topology/small.yaml': topo }).diagnostics;
     expect(ds.map((d) => d.keyPath ?? d.message).sort()).toEqual(
-      ['bad override "bogus": expected key=value', 'scheduler.SchedulerTyp', 'seed', 'topology.compute_nodes.count', 'workload'].sort(),
+      ['bad override "bogus": expected key=value', 'scheduler.SchedulerTyp', 'seed', 'topology.compute_nodes.count', 'topology.netwrk', 'workload'].sort(),
     );
   });
 

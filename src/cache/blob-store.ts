@@ -9,6 +9,9 @@ import { canonicalJson, sha256Hex } from '../hash/canonical-json.js';
 
 /** Paths of the store inside a project's cache dir. */
 export class BlobStore {
+  /** Digests present, read with one directory listing: a no-op run must not stat every output. */
+  private present: Set<string> | undefined;
+
   constructor(readonly cacheDir: string) {}
 
   dirOf(digest: string): string {
@@ -16,7 +19,11 @@ export class BlobStore {
   }
 
   has(digest: string): boolean {
-    return existsSync(this.dirOf(digest));
+    if (!this.present) {
+      const dir = join(this.cacheDir, 'store');
+      this.present = new Set(existsSync(dir) ? readdirSync(dir) : []);
+    }
+    return this.present.has(digest) || existsSync(this.dirOf(digest));
   }
 
   /** A fresh temp dir for one attempt. */
@@ -41,6 +48,7 @@ export class BlobStore {
         rmSync(tempDir, { recursive: true, force: true });
       }
     }
+    this.present?.add(digest);
     return digest;
   }
 }

@@ -16,3 +16,4 @@ export type { Fingerprint, Reason } from './hash/fingerprint.js';
 export type { RunEvent, TaskOutcome } from './report/events.js';
 export type { Plan, PlannedTask, PlanAction } from './runner/plan.js';
 export type { Executor, TaskRun } from './runner/executor.js';
+export type { BackendContext, Cluster, Host, Provider, RunOptions, RunResult, Scheduler, SchedulerHandle, Topology } from './backends/types.js';

@@ -1,0 +1,14 @@
+/**
+ * The benchmark pipeline:
+ * image:build -> cluster:provision -> scheduler:configure -> workload:run -> metrics -> report:pareto
+ */
+import type { Benchfile } from 'bench';
+import { clusterProvision, schedulerConfigure } from './tasks/cluster.js';
+import { imageBuild } from './tasks/image.js';
+import { metrics } from './tasks/metrics.js';
+import { reportPareto } from './tasks/report.js';
+import { workloadRun } from './tasks/workload.js';
+
+export default {
+  tasks: [imageBuild, clusterProvision, schedulerConfigure, workloadRun, metrics, reportPareto],
+} satisfies Benchfile;

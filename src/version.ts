@@ -1,0 +1,4 @@
+/** The tool's version, read from its own package.json (one level above src/ and dist/). */
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -1,0 +1,55 @@
+/**
+ * `cluster:provision` and `scheduler:configure`: live resources. They come up only when a
+ * dependent workload run must execute, are shared, and are torn down after the last one.
+ */
+import type { Cluster, ResourceTaskDef, SchedulerHandle, Topology } from 'bench';
+import { failUnless, onlyDep, readJson } from './io.js';
+
+function backendContext(ctx: { signal: AbortSignal; log: import('bench').Logger; outDir: string }) {
+  return { signal: ctx.signal, log: ctx.log, workDir: ctx.outDir };
+}
+
+export const clusterProvision: ResourceTaskDef<Cluster> = {
+  kind: 'resource',
+  name: 'cluster:provision',
+  version: 1,
+  description: 'Bring up the hosts of the topology (simulated, network namespaces, VMs or existing hosts)',
+  needs: ['image:build'],
+  reads: ['provider', 'topology', 'budget'],
+  async up(ctx) {
+    const { providerFor } = await import('bench/backends/registry.js');
+    const providerConfig = ctx.config['provider'] as Record<string, unknown>;
+    const provider = failUnless(await providerFor(String(providerConfig['kind'])));
+    const image = await readJson<Record<string, unknown>>(onlyDep(ctx.deps, 'image:build').dir, 'image.json');
+    const config = { ...providerConfig, image, budget: ctx.config['budget'] };
+    return provider.up(ctx.config['topology'] as Topology, config, backendContext(ctx));
+  },
+  async down(cluster, ctx) {
+    const { providerFor } = await import('bench/backends/registry.js');
+    const provider = failUnless(await providerFor(cluster.provider));
+    await provider.down(cluster, backendContext(ctx));
+  },
+};
+
+export const schedulerConfigure: ResourceTaskDef<SchedulerHandle> = {
+  kind: 'resource',
+  name: 'scheduler:configure',
+  version: 1,
+  description: 'Configure and start the scheduler on the cluster',
+  needs: ['cluster:provision'],
+  reads: ['scheduler', 'provider.kind'],
+  async up(ctx) {
+    const { schedulerFor } = await import('bench/backends/registry.js');
+    const config = ctx.config['scheduler'] as Record<string, unknown>;
+    const scheduler = failUnless(await schedulerFor(String(ctx.config['provider.kind']), String(config['kind'])));
+    const cluster = onlyDep(ctx.deps, 'cluster:provision').handle as Cluster;
+    return scheduler.configure(cluster, config, backendContext(ctx));
+  },
+  async down(handle, ctx) {
+    const { schedulerFor } = await import('bench/backends/registry.js');
+    const scheduler = failUnless(await schedulerFor(handle.cluster.provider, handle.kind));
+    await scheduler.stop(handle, backendContext(ctx));
+  },
+};
+
+export { backendContext };

@@ -1,0 +1,28 @@
+/** Small file helpers shared by the domain tasks. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export async function writeJson(dir: string, name: string, value: unknown): Promise<void> {
+  await writeFile(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export async function readJson<T>(dir: string, name: string): Promise<T> {
+  return JSON.parse(await readFile(join(dir, name), 'utf8')) as T;
+}
+
+/** The one dependency output of a per-point task; a bug in the benchfile if it is missing. */
+export function onlyDep<T extends { dir: string; handle?: unknown }>(deps: Record<string, T[]>, name: string): T {
+  const dep = deps[name]?.[0];
+  if (!dep) throw new Error(`missing dependency ${name}`);
+  return dep;
+}
+
+/** A task failure a user can act on: the message is shown as it is, without a stack. */
+export class TaskError extends Error {
+  override name = 'TaskError';
+}
+
+export function failUnless<T>(value: T | string): T {
+  if (typeof value === 'string') throw new TaskError(value);
+  return value;
+}

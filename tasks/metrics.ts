@@ -1,0 +1,26 @@
+/** `metrics`: one repetition's metrics from its jobs table, as defined in the README. */
+import type { ArtifactTaskDef, Topology } from 'bench';
+import { onlyDep, writeJson } from './io.js';
+
+/** Cores the utilization denominator counts: compute nodes only, since jobs never run on heads. */
+export function totalCores(t: Topology): number {
+  return t.compute_nodes.count * t.compute_nodes.vcpus;
+}
+
+export const metrics: ArtifactTaskDef = {
+  kind: 'artifact',
+  name: 'metrics',
+  version: 1,
+  description: 'Compute makespan, wait, bounded slowdown, utilization, throughput and fairness for one run',
+  needs: ['workload:run'],
+  reads: ['topology'],
+  repeats: true,
+  async run(ctx) {
+    const [{ computeRunMetrics }, { readArrowFile }, { tableToJobs }] = await Promise.all([
+      import('bench/metrics/index.js'), import('bench/results/arrow-file.js'), import('bench/results/jobs-table.js'),
+    ]);
+    const jobs = tableToJobs(await readArrowFile(`${onlyDep(ctx.deps, 'workload:run').dir}/jobs.arrow`));
+    const values = computeRunMetrics(jobs, totalCores(ctx.config['topology'] as Topology));
+    await writeJson(ctx.outDir, 'metrics.json', values);
+  },
+};

@@ -1,0 +1,61 @@
+/** `report:pareto`: aggregates repetitions, ranks the sweep points and writes the report. */
+import type { ArtifactTaskDef, SweepPoint } from 'bench';
+import { readJson, TaskError, writeJson } from './io.js';
+
+type Row = import('bench/results/metrics-table.js').SweepMetricsRow;
+
+/** Flat config columns of a point: the `key=value` choices that distinguish it in the sweep. */
+export function configColumns(point: SweepPoint): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const o of point.overrides) {
+    const m = /^[+~]*([\w.-]+)=(.*)$/.exec(o);
+    if (m?.[1] && m[2] !== undefined) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+export const reportPareto: ArtifactTaskDef = {
+  kind: 'artifact',
+  name: 'report:pareto',
+  version: 1,
+  description: 'Aggregate repetitions (mean, 95% CI), rank sweep points and write report.html and metrics.arrow',
+  needs: ['metrics'],
+  reads: ['objectives'],
+  scope: 'sweep',
+  publish: ['report.html', 'metrics.arrow', 'front.txt'],
+  async run(ctx) {
+    const [{ aggregateRepetitions, METRIC_DEFINITIONS }, { parseObjectives }, { writeParetoReport }, { formatDiagnostic }, { VERSION }] = await Promise.all([
+      import('bench/metrics/index.js'), import('bench/pareto/index.js'), import('bench/report/html/write-pareto-report.js'),
+      import('bench/diagnostic.js'), import('bench/version.js'),
+    ]);
+    const objectivesConfig = ctx.config['objectives'] ?? ctx.points[0]?.config['objectives'];
+    const parsed = parseObjectives(objectivesConfig, METRIC_DEFINITIONS.map((d) => d.name));
+    if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new TaskError(parsed.diagnostics.map(formatDiagnostic).join('\n'));
+    const byPoint = new Map<string, { point: SweepPoint; runs: Record<string, number>[] }>();
+    const pointById = new Map(ctx.points.map((p) => [p.id, p]));
+    for (const dep of ctx.deps['metrics'] ?? []) {
+      const point = pointById.get(dep.pointIds[0] ?? '') as SweepPoint;
+      const entry = byPoint.get(point.configHash) ?? { point, runs: [] };
+      entry.runs.push(await readJson<Record<string, number>>(dep.dir, 'metrics.json'));
+      byPoint.set(point.configHash, entry);
+    }
+    const rows: Row[] = [...byPoint.values()].map(({ point, runs }) => ({
+      pointId: point.id.replace(/-r\d+$/, ''),
+      configHash: point.configHash,
+      reps: runs.length,
+      config: configColumns(point),
+      metrics: Object.fromEntries(Object.keys(runs[0] ?? {}).map((m) => [m, aggregateRepetitions(runs.map((r) => r[m] as number))])),
+    }));
+    const result = await writeParetoReport({
+      resultsDir: ctx.outDir,
+      points: rows,
+      objectives: parsed.objectives,
+      definitions: Object.fromEntries(METRIC_DEFINITIONS.map((d) => [d.name, d.formula])),
+      provenance: { toolVersion: VERSION, date: new Date().toISOString(), notes: [`${rows.length} sweep points, ${ctx.points.length} runs`] },
+    });
+    await writeJson(ctx.outDir, 'ranking.json', rows.map((r, i) => ({ point: r.pointId, rank: result.ranking.rank[i] })));
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${ctx.outDir}/front.txt`, `${result.frontTable}\n`);
+    ctx.log.info(`Pareto front:\n${result.frontTable}`);
+  },
+};

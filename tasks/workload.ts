@@ -1,0 +1,52 @@
+/** `workload:run`: replays the workload's jobs on the configured scheduler; one instance per repetition. */
+import type { ArtifactTaskDef, SchedulerHandle, Topology } from 'bench';
+import { backendContext } from './cluster.js';
+import { failUnless, onlyDep, TaskError, writeJson } from './io.js';
+
+/**
+ * Each repetition gets its own seed, derived from the configured seed and the repetition index,
+ * so repetitions are distinct trials and the same repetition is reproducible.
+ */
+export function repetitionSeed(seed: number, rep: number): number {
+  let h = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(rep + 1, 0x85ebca77)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+export const workloadRun: ArtifactTaskDef = {
+  kind: 'artifact',
+  name: 'workload:run',
+  version: 1,
+  description: 'Submit the workload to the scheduler and record every job (jobs.arrow)',
+  needs: ['scheduler:configure'],
+  // The whole scheduler and topology are read: the simulator's schedule depends on every modelled key.
+  reads: ['workload', 'seed', 'scheduler', 'topology', 'provider'],
+  repeats: true,
+  uses: { cpus: 1 },
+  timeoutMs: 60 * 60_000,
+  async run(ctx) {
+    const [{ loadWorkload }, { jobsToTable }, { writeArrowFile }, { schedulerFor }, { formatDiagnostic }] = await Promise.all([
+      import('bench/workload/index.js'), import('bench/results/jobs-table.js'), import('bench/results/arrow-file.js'),
+      import('bench/backends/registry.js'), import('bench/diagnostic.js'),
+    ]);
+    const rep = ctx.rep ?? 0;
+    const seed = repetitionSeed(Number(ctx.config['seed'] ?? 0), rep);
+    const topology = ctx.config['topology'] as Topology;
+    const provider = ctx.config['provider'] as Record<string, unknown>;
+    const loaded = loadWorkload(ctx.config['workload'] as never, { root: ctx.projectRoot, seed, topology });
+    const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) throw new TaskError(errors.map(formatDiagnostic).join('\n'));
+    for (const d of loaded.diagnostics) ctx.log.warn(formatDiagnostic(d));
+    const handle = onlyDep(ctx.deps, 'scheduler:configure').handle as SchedulerHandle;
+    const scheduler = failUnless(await schedulerFor(String(provider['kind']), handle.kind));
+    const timeScale = Number(provider['time_scale'] ?? 1);
+    const result = await scheduler.run(handle, loaded.jobs, { timeScale, seed, ctx: backendContext(ctx) });
+    for (const w of result.warnings) ctx.log.warn(w);
+    await writeArrowFile(`${ctx.outDir}/jobs.arrow`, jobsToTable(result.jobs));
+    await writeJson(ctx.outDir, 'run.json', {
+      point: ctx.points[0]?.id, rep, seed, scheduler: handle.kind, provider: provider['kind'],
+      jobs: result.jobs.length, dropped: loaded.dropped, clamped: loaded.clamped,
+      warnings: result.warnings, settings: result.settings,
+    });
+  },
+};

@@ -3,6 +3,7 @@
  * Heavy modules (esbuild, the config composer) are imported only when needed.
  */
 import { mkdirSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { BlobStore } from '../cache/blob-store.js';
@@ -13,6 +14,7 @@ import { buildTaskGraph, type Task, type TaskGraph } from '../graph/task-graph.j
 import { FileHasher } from '../hash/file-hasher.js';
 import { loadBenchfile } from './load-benchfile.js';
 import { loadSweep } from './load-sweep.js';
+import type { HostBudget } from '../runner/run-graph.js';
 
 export interface Project {
   root: string;
@@ -22,6 +24,16 @@ export interface Project {
   graph: TaskGraph;
   hasher: FileHasher;
   inputsOf(task: Task): Record<string, string>;
+  budget: HostBudget;
+}
+
+/** `budget: { cpus: auto|N, memory_gib: auto|N, pools: {...} }` from the base config. */
+export function budgetOf(base: Record<string, unknown>): HostBudget {
+  const b = (base.budget ?? {}) as { cpus?: unknown; memory_gib?: unknown; pools?: unknown };
+  const budget: HostBudget = { cpus: typeof b.cpus === 'number' ? b.cpus : availableParallelism() };
+  budget.memoryMiB = typeof b.memory_gib === 'number' ? b.memory_gib * 1024 : Math.floor(totalmem() / 2 ** 20);
+  if (b.pools && typeof b.pools === 'object') budget.pools = b.pools as Record<string, number>;
+  return budget;
 }
 
 /** Opens the project at `root`; user mistakes come back as diagnostics (all of them). */
@@ -48,7 +60,7 @@ export async function openProject(root: string, overrides: string[]): Promise<{ 
     }
     return r;
   };
-  const project = { root, cacheDir, store, blobs: new BlobStore(cacheDir), graph: built.graph, hasher, inputsOf };
+  const project = { root, cacheDir, store, blobs: new BlobStore(cacheDir), graph: built.graph, hasher, inputsOf, budget: budgetOf(sw.sweep.base) };
   return { project, diagnostics };
 }
 

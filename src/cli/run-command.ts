@@ -49,7 +49,7 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
     await recoverStale({ store, graph, emit, projectRoot: root, cacheDir: project.cacheDir });
     const summary = await runGraph({
       graph, plan, store, blobs: project.blobs, entries, executor: new InProcessExecutor(), projectRoot: root,
-      inputsOf: project.inputsOf, emit, signal: ctrl.signal, forced, keepGoing: args.keepGoing, ...(args.jobs ? { jobs: args.jobs } : {}),
+      inputsOf: project.inputsOf, emit, signal: ctrl.signal, budget: project.budget, forced, keepGoing: args.keepGoing, ...(args.jobs ? { jobs: args.jobs } : {}),
     });
     store.saveFileStats(project.hasher.changed);
     publishResults({ root, graph, blobs: project.blobs, targets: sel.ids, outputs: summary.outputs });

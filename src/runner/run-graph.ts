@@ -32,10 +32,17 @@ export interface RunOptions {
   jobs?: number;
   keepGoing?: boolean;
   forced?: Set<string>;
-  /** Host budget; defaults to this machine's cores. */
-  budget?: { cpus?: number };
+  /** Host budget; cpus default to this machine's cores, memory and pools are unlimited unless given. */
+  budget?: HostBudget;
   /** Poll interval while another bench process holds a task. */
   claimPollMs?: number;
+}
+
+/** What the host may spend at once (from the config's `budget`). */
+export interface HostBudget {
+  cpus?: number;
+  memoryMiB?: number;
+  pools?: Record<string, number>;
 }
 
 export interface RunSummary {
@@ -72,7 +79,23 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
   }
   o.emit({ kind: 'run-started', at: start, total: artifacts.length, toRun: artifacts.filter((id) => o.plan.byId.get(id)?.action === 'run').length });
   let running = 0;
-  let cpusInUse = 0;
+  const inUse = { cpus: 0, memoryMiB: 0, pools: new Map<string, number>() };
+  const memBudget = o.budget?.memoryMiB ?? Infinity;
+  const poolBudget = o.budget?.pools ?? {};
+  // A task larger than the whole budget still runs, alone, rather than never.
+  const fits = (t: Task): boolean => {
+    if (running === 0) return true;
+    const u = t.def.uses ?? {};
+    if (inUse.cpus + Math.min(u.cpus ?? 1, cpuBudget) > cpuBudget) return false;
+    if (inUse.memoryMiB + (u.memoryMiB ?? 0) > memBudget) return false;
+    return Object.entries(u.pools ?? {}).every(([k, n]) => (inUse.pools.get(k) ?? 0) + n <= (poolBudget[k] ?? Infinity));
+  };
+  const take = (t: Task, sign: 1 | -1): void => {
+    const u = t.def.uses ?? {};
+    inUse.cpus += sign * Math.min(u.cpus ?? 1, cpuBudget);
+    inUse.memoryMiB += sign * (u.memoryMiB ?? 0);
+    for (const [k, n] of Object.entries(u.pools ?? {})) inUse.pools.set(k, (inUse.pools.get(k) ?? 0) + sign * n);
+  };
   let stop = false;
   let wake: () => void = () => {};
   let ran = 0;
@@ -118,8 +141,7 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
       return 'done';
     }
     const fp = fingerprintOf(task, o.inputsOf(task), (d) => (isResource(d) ? '' : outputs.get(d))) as Fingerprint;
-    const cpus = Math.min(task.def.uses?.cpus ?? 1, cpuBudget);
-    if (running >= jobs || (running > 0 && cpusInUse + cpus > cpuBudget)) return 'full';
+    if (running >= jobs || !fits(task)) return 'full';
     const holder = o.store.claim(id, process.pid);
     if (holder !== undefined) {
       blocked.push(id);
@@ -136,10 +158,10 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
       return 'done';
     }
     running++;
-    cpusInUse += cpus;
+    take(task, 1);
     void attempt(task, fp, decision.reason).finally(() => {
       running--;
-      cpusInUse -= cpus;
+      take(task, -1);
       wake();
     });
     return 'started';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeConfig } from '../../../src/config/compose.js';
-import { BASE_FILES, makeRoot } from './conf-fixture.js';
+import { at, BASE_FILES, makeRoot } from './conf-fixture.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -28,17 +28,17 @@ describe('composeConfig: composition', () => {
       'conf/config.yaml': `${BASE_FILES['conf/config.yaml']}topology:\n  compute_nodes: { count: 6 }\n`,
     });
     expect(diagnostics).toEqual([]);
-    const c = sweep.points[0]?.config as Record<string, any>;
-    expect(c.scheduler.SchedulerParameters.bf_window).toBe(1440);
-    expect(c.topology.compute_nodes).toEqual({ count: 6, vcpus: 8, memory_gib: 32, gpus: 1 });
-    expect(c.seed).toBe(42);
-    expect(c.sweep).toBeUndefined();
+    const c = sweep.points[0]?.config;
+    expect(at(c, 'scheduler.SchedulerParameters.bf_window')).toBe(1440);
+    expect(at(c, 'topology.compute_nodes')).toEqual({ count: 6, vcpus: 8, memory_gib: 32, gpus: 1 });
+    expect(at(c, 'seed')).toBe(42);
+    expect(at(c, 'sweep')).toBeUndefined();
   });
 
   it('puts group options after _self_ when _self_ is listed first', () => {
     const cfg = BASE_FILES['conf/config.yaml']!.replace('  - _self_\n', '').replace('defaults:\n', 'defaults:\n  - _self_\n');
     const { sweep } = compose([], { 'conf/config.yaml': `${cfg}topology:\n  compute_nodes: { count: 6 }\n` });
-    expect((sweep.points[0]?.config as any).topology.compute_nodes.count).toBe(4);
+    expect(at(sweep.points[0]?.config, 'topology.compute_nodes.count')).toBe(4);
   });
 
   it('repeats each point `repetitions` times with rep set and the same config hash', () => {
@@ -53,32 +53,32 @@ describe('composeConfig: overrides', () => {
   it('sets keys with YAML typing and keeps quoted values as strings', () => {
     const { sweep, diagnostics } = compose(['seed=7', 'scheduler.SchedulerType="7"', 'scheduler.SchedulerParameters.bf_window=60']);
     expect(diagnostics).toEqual([]);
-    const c = sweep.points[0]?.config as any;
-    expect(c.seed).toBe(7);
-    expect(c.scheduler.SchedulerType).toBe('7');
-    expect(c.scheduler.SchedulerParameters.bf_window).toBe(60);
+    const c = sweep.points[0]?.config;
+    expect(at(c, 'seed')).toBe(7);
+    expect(at(c, 'scheduler.SchedulerType')).toBe('7');
+    expect(at(c, 'scheduler.SchedulerParameters.bf_window')).toBe(60);
     expect(sweep.points[0]?.overrides).toContain('scheduler.SchedulerParameters.bf_window=60');
   });
 
   it('switches a group option with group=option', () => {
     const { sweep, diagnostics } = compose(['scheduler=flux']);
     expect(diagnostics).toEqual([]);
-    expect((sweep.points[0]?.config as any).scheduler).toEqual({ kind: 'flux', 'queue-policy': 'easy', 'match-policy': 'first' });
+    expect(at(sweep.points[0]?.config, 'scheduler')).toEqual({ kind: 'flux', 'queue-policy': 'easy', 'match-policy': 'first' });
   });
 
   it('adds with +key, refuses to add an existing key, and refuses to set a missing key without +', () => {
-    expect((compose(['+scheduler.PriorityType=priority/basic']).sweep.points[0]?.config as any).scheduler.PriorityType).toBe('priority/basic');
+    expect(at(compose(['+scheduler.PriorityType=priority/basic']).sweep.points[0]?.config, 'scheduler.PriorityType')).toBe('priority/basic');
     const added = compose(['+seed=1']).diagnostics;
     expect(added[0]?.message).toContain('cannot add seed');
     const missing = compose(['scheduler.PriorityType=priority/basic']).diagnostics;
     expect(missing[0]?.hint).toBe('use +scheduler.PriorityType=priority/basic to add it');
-    expect((compose(['++seed=5']).sweep.points[0]?.config as any).seed).toBe(5);
+    expect(at(compose(['++seed=5']).sweep.points[0]?.config, 'seed')).toBe(5);
   });
 
   it('removes keys with ~key', () => {
     const { sweep, diagnostics } = compose(['~scheduler.SchedulerParameters.bf_max_job_test']);
     expect(diagnostics).toEqual([]);
-    expect((sweep.points[0]?.config as any).scheduler.SchedulerParameters).toEqual({ bf_window: 1440 });
+    expect(at(sweep.points[0]?.config, 'scheduler.SchedulerParameters')).toEqual({ bf_window: 1440 });
   });
 });
 
@@ -94,16 +94,16 @@ describe('composeConfig: interpolation', () => {
       { HOME_X: 'root' },
     );
     expect(diagnostics).toEqual([]);
-    const c = sweep.points[0]?.config as any;
-    expect(c.budget.pools.vm).toBe(4);
-    expect(c.scheduler.ClusterName).toBe('c4');
-    expect(c.scheduler.SlurmUser).toBe('slurm');
-    expect(c.scheduler.SlurmdUser).toBe('root');
+    const c = sweep.points[0]?.config;
+    expect(at(c, 'budget.pools.vm')).toBe(4);
+    expect(at(c, 'scheduler.ClusterName')).toBe('c4');
+    expect(at(c, 'scheduler.SlurmUser')).toBe('slurm');
+    expect(at(c, 'scheduler.SlurmdUser')).toBe('root');
   });
 
   it('follows the chosen option of each sweep point', () => {
     const { sweep } = compose(['topology=small,medium', '+scheduler.ClusterName=n${topology.compute_nodes.count}']);
-    expect(sweep.points.map((p) => (p.config as any).scheduler.ClusterName)).toEqual(['n4', 'n8']);
+    expect(sweep.points.map((p) => at(p.config, 'scheduler.ClusterName'))).toEqual(['n4', 'n8']);
   });
 });
 
@@ -133,6 +133,6 @@ describe('composeConfig: sweeps', () => {
     const { sweep, diagnostics } = compose(['experiment=mapped']);
     expect(diagnostics).toEqual([]);
     expect(sweep.points.map((p) => p.id)).toEqual(['medium-slurm-mixed-r0', 'small-slurm-trace-r0', 'small-flux-mixed-r0', 'medium-flux-trace-r0']);
-    expect((sweep.points[0]?.config as any).topology.name).toBe('medium');
+    expect(at(sweep.points[0]?.config, 'topology.name')).toBe('medium');
   });
 });

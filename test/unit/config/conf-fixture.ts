@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { getPath } from '../../../src/config/tree.js';
 
 /** Writes `files` (path relative to the root → text) into a fresh temp project root. */
 export function makeRoot(files: Record<string, string>): { root: string; cleanup: () => void } {
@@ -52,3 +53,8 @@ export const BASE_FILES: Record<string, string> = {
   'conf/experiment/mapped.yaml': '# @package _global_\nsweep:\n  mode: mapped\n  params:\n    scheduler: [slurm, flux]\n    workload: [mixed, trace]\n',
   'conf/experiment/paired.yaml': '# @package _global_\nsweep:\n  mode: zip\n  params:\n    scheduler: [slurm, flux]\n    seed: [1, 2]\n',
 };
+
+/** The value at a dotted key path of a composed config (undefined when absent). */
+export function at(value: unknown, path: string): unknown {
+  return getPath(value, path).value;
+}

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runConfigCommand } from '../../../src/cli/config-command.js';
-import { BASE_FILES, makeRoot } from './conf-fixture.js';
+import { at, BASE_FILES, makeRoot } from './conf-fixture.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -18,17 +18,17 @@ describe('bench config', () => {
   it('show prints the composed config as YAML with overrides applied', () => {
     const r = runConfigCommand(['show', 'scheduler=flux', 'seed=9'], root());
     expect(r.exitCode).toBe(0);
-    const doc = parse(r.stdout) as Record<string, any>;
-    expect(doc.seed).toBe(9);
-    expect(doc.scheduler.kind).toBe('flux');
-    expect(doc.topology.name).toBe('small');
+    const doc: unknown = parse(r.stdout);
+    expect(at(doc, 'seed')).toBe(9);
+    expect(at(doc, 'scheduler.kind')).toBe('flux');
+    expect(at(doc, 'topology.name')).toBe('small');
   });
 
   it('show GROUP prints only that group', () => {
     const r = runConfigCommand(['show', 'topology', 'topology=medium'], root());
     expect(r.exitCode).toBe(0);
     expect(Object.keys(parse(r.stdout) as object)).toEqual(['topology']);
-    expect((parse(r.stdout) as any).topology.compute_nodes.count).toBe(8);
+    expect(at(parse(r.stdout), 'topology.compute_nodes.count')).toBe(8);
   });
 
   it('sweep lists one line per point with id, hash and overrides', () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { composeConfig } from '../../../src/config/compose.js';
 import { writePointConfig } from '../../../src/config/save-point.js';
-import { BASE_FILES, makeRoot } from './conf-fixture.js';
+import { at, BASE_FILES, makeRoot } from './conf-fixture.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -21,9 +21,9 @@ describe('writePointConfig', () => {
     const point = composeConfig({ root, overrides: ['scheduler=slurm,flux', 'seed=5'], env: {} }).sweep.points[1]!;
     const path = writePointConfig(join(out, point.id), point);
     expect(readdirSync(join(out, point.id))).toEqual(['config.yaml']);
-    const saved = parse(readFileSync(path, 'utf8')) as { id: string; configHash: string; overrides: string[]; config: any };
+    const saved = parse(readFileSync(path, 'utf8')) as { id: string; configHash: string; overrides: string[]; config: unknown };
     expect(saved).toMatchObject({ id: 'flux-r0', configHash: point.configHash, overrides: ['seed=5', 'scheduler=flux'] });
-    expect(saved.config.scheduler.kind).toBe('flux');
+    expect(at(saved.config, 'scheduler.kind')).toBe('flux');
     const again = composeConfig({ root, overrides: saved.overrides, env: {} }).sweep.points[0]!;
     expect(again.configHash).toBe(saved.configHash);
   });

@@ -9,6 +9,7 @@ import { fingerprintOf, planRun } from '../runner/plan.js';
 import type { CliArgs } from './parse-args.js';
 import { printDiagnostics } from './main.js';
 import { openProject, type Project } from './open-project.js';
+import { pidAlive } from '../cache/sqlite-store.js';
 
 const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 
@@ -90,10 +91,7 @@ function gc(p: Project, entries: ReturnType<Project['store']['loadEntries']>): n
   const tmp = join(p.cacheDir, 'tmp');
   if (existsSync(tmp)) {
     for (const d of readdirSync(tmp)) {
-      const pid = Number(d.split('-')[0]);
-      let alive = false;
-      try { process.kill(pid, 0); alive = true; } catch { alive = false; }
-      if (!alive) { rmSync(join(tmp, d), { recursive: true, force: true }); removed++; }
+      if (!pidAlive(Number(d.split('-')[0]))) { rmSync(join(tmp, d), { recursive: true, force: true }); removed++; }
     }
   }
   out(`removed ${removed} unreferenced outputs and temp dirs`);

@@ -27,7 +27,7 @@ export class FileHasher {
   digest(rel: string): string {
     const hit = this.memo.get(rel);
     if (hit) return hit;
-    let result = 'missing';
+    let result: string;
     try {
       const st = statSync(join(this.root, rel), { bigint: true });
       const size = Number(st.size);

@@ -44,7 +44,7 @@ export function composeOne(opts: {
     const loaded = repo.option(entry.group, choice.option, choice.loc);
     if (!loaded) continue;
     const prefix = loaded.source.global ? '' : entry.group;
-    mergeSource(config, prov, loaded.source, prefix, loaded.file, diagnostics, []);
+    mergeSource(config, prov, loaded.source, prefix, loaded.file, diagnostics, ['defaults']);
   }
   for (const o of opts.overrides) applyOverride(config, prov, o, diagnostics, repo.exists);
   return { config, prov };
@@ -97,4 +97,28 @@ export function applyOverride(config: ConfigObject, prov: Provenance, o: Overrid
   if (o.mode === 'add' && exists) return void err(`cannot add ${o.key}: it already exists`, `use ${o.text.slice(1)} to change it`);
   setPath(config, o.key, structuredClone(o.value));
   prov.set(o.key, COMMAND_LINE);
+}
+
+/**
+ * Group choices made by the chosen options themselves: an experiment's own defaults list, Hydra
+ * style (`- override /topology: large`). Choices from the command line still win. One level deep.
+ */
+export function applyOptionDefaults(repo: ConfRepo, choices: Map<string, Choice>, fromCommandLine: Set<string>): void {
+  for (const [group, choice] of [...choices]) {
+    if (choice.option === null || !repo.options(group).includes(choice.option)) continue;
+    const loaded = repo.option(group, choice.option, choice.loc);
+    const raw = isPlainObject(loaded?.source.value) ? loaded.source.value.defaults : undefined;
+    if (!loaded || !Array.isArray(raw)) continue;
+    raw.forEach((item: unknown, i: number) => {
+      const [key, option] = isPlainObject(item) ? (Object.entries(item)[0] ?? []) : [];
+      const m = typeof key === 'string' ? /^(?:override\s+)?\/?([\w-]+)$/.exec(key.trim()) : null;
+      const pos = loaded.source.positions.get(`defaults.${i}`);
+      const loc: SourceLoc = { file: loaded.file, ...(pos ?? {}) };
+      if (!m?.[1] || (option !== null && typeof option !== 'string')) {
+        repo.diagnostics.push({ severity: 'error', message: 'a defaults entry here is "override /group: option"', keyPath: `defaults.${i}`, ...loc });
+        return;
+      }
+      if (!fromCommandLine.has(m[1])) choices.set(m[1], { option: option as string | null, loc });
+    });
+  }
 }

@@ -10,7 +10,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import { formatDiagnostic } from '../diagnostic.js';
-import { COMMAND_LINE, composeOne } from './compose-one.js';
+import { applyOptionDefaults, COMMAND_LINE, composeOne } from './compose-one.js';
 import type { Choice } from './compose-one.js';
 import { ConfRepo } from './conf-repo.js';
 import { interpolate } from './interpolate.js';
@@ -52,6 +52,8 @@ export function composeConfig(opts: ComposeOptions): { sweep: ComposedSweep; dia
     else if (isGroup(o.key) && o.kind === 'set') choices.set(o.key, { option: o.value === null ? null : String(o.value), loc: COMMAND_LINE });
     else keyOverrides.push(o);
   }
+  const cliGroups = new Set(parsed.flatMap((o) => (o.kind !== 'zip' && o.kind !== 'sweep' && isGroup(o.key) ? [o.key] : [])));
+  applyOptionDefaults(repo, choices, cliGroups);
 
   const composeWith = (extra: Assignment[]) => {
     const ch = new Map(choices);

@@ -60,6 +60,16 @@ describe('composeConfig: overrides', () => {
     expect(sweep.points[0]?.overrides).toContain('scheduler.SchedulerParameters.bf_window=60');
   });
 
+  it("applies an experiment's own defaults list (override /group: option) unless the command line chose that group", () => {
+    const extra = { 'conf/experiment/big.yaml': '# @package _global_\ndefaults:\n  - override /topology: medium\n  - override /scheduler: flux\nseed: 1\n' };
+    const { sweep, diagnostics } = compose(['experiment=big', 'scheduler=slurm'], extra);
+    expect(diagnostics).toEqual([]);
+    const c = sweep.points[0]?.config;
+    expect([at(c, 'topology.name'), at(c, 'scheduler.kind'), at(c, 'seed'), at(c, 'defaults')]).toEqual(['medium', 'slurm', 1, undefined]);
+    const bad = compose(['experiment=big'], { 'conf/experiment/big.yaml': '# @package _global_\ndefaults:\n  - override /topology: huge\n' });
+    expect(bad.diagnostics[0]).toMatchObject({ file: 'conf/experiment/big.yaml', line: 3, message: 'unknown option "huge" for group topology' });
+  });
+
   it('switches a group option with group=option', () => {
     const { sweep, diagnostics } = compose(['scheduler=flux']);
     expect(diagnostics).toEqual([]);

@@ -143,6 +143,14 @@ export const SweepSchema = closedObject({
   params: z.record(z.string(), z.array(z.unknown())),
 });
 
+/** Allowed discriminator values per group, for "expected one of" in errors about an unknown kind. */
+export const DISCRIMINATORS: Readonly<Record<string, readonly string[]>> = {
+  'scheduler.kind': ['slurm', 'flux', 'kubernetes'],
+  'workload.kind': ['generated', 'trace'],
+  'provider.kind': ['sim', 'netns', 'libvirt', 'ssh'],
+  'image.builder': ['debian', 'nix', 'none'],
+};
+
 /** The composed config (one sweep point, or the base before expansion). */
 export const ConfigSchema = closedObject({
   topology: opt(TopologySchema),

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostic.js';
-import { ConfigSchema } from './schema.js';
+import { ConfigSchema, DISCRIMINATORS } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { getPath } from './tree.js';
 import type { Provenance } from './yaml-source.js';
@@ -32,8 +32,12 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, config: unknown, prov: Prove
       return { ...base, message: found.found ? 'wrong type' : 'missing key', expected: issue.expected, found: describe(found) };
     case 'invalid_value':
       return { ...base, message: 'invalid value', expected: issue.values.map((v) => JSON.stringify(v)).join(' | '), found: describe(found) };
-    case 'invalid_union':
-      return { ...base, message: 'invalid value', found: describe(found) };
+    case 'invalid_union': {
+      const allowed = DISCRIMINATORS[keyPath];
+      if (!allowed) return { ...base, message: 'invalid value', found: describe(found) };
+      const hint = didYouMean(String(found.value), allowed);
+      return { ...base, message: found.found ? 'unknown kind' : 'missing key', expected: `one of ${allowed.join(', ')}`, found: describe(found), ...(hint ? { hint } : {}) };
+    }
     case 'too_small':
     case 'too_big':
       return { ...base, expected: issue.message.replace(/^Too (small|big): expected \w+ to (have )?/, ''), found: describe(found) };

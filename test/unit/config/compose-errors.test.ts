@@ -55,6 +55,11 @@ describe('composeConfig: located errors', () => {
     ]);
   });
 
+  it('names the allowed kinds when a group has an unknown kind', () => {
+    const [d] = compose(['provider.kind=nets']).diagnostics;
+    expect(d).toMatchObject({ keyPath: 'provider.kind', message: 'unknown kind', expected: 'one of sim, netns, libvirt, ssh', found: '"nets"', hint: 'did you mean "netns"?' });
+  });
+
   it('reports a wrong type with expected and found', () => {
     const topo = BASE_FILES['conf/topology/small.yaml']!.replace('count: 4', 'count: four');
     const [d] = compose([], { 'conf/topology/small.yaml': topo }).diagnostics;

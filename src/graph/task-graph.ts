@@ -131,7 +131,8 @@ function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph): void
     const rep = def.repeats ? point.rep : undefined;
     const config = sweepScope ? {} : sliceOf(def, point);
     const deps = depsFor(def, point, points, graph, sweepScope);
-    const key = canonicalJson({ v: String(def.version), config, deps, rep });
+    // A single-point sweep has one group per def: skip serialising the key (no-op runs at 100k tasks).
+    const key = points.length === 1 ? '' : canonicalJson({ v: String(def.version), config, deps, rep });
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { points: [], config, deps, rep }));
     group.points.push(point);

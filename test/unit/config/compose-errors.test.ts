@@ -114,4 +114,12 @@ describe('composeConfig: the project conf/', () => {
     expect(sweep.points).toHaveLength(27);
     expect(sweep.points.map((p) => p.id)).toContain('medium-slurm-mixed-r0');
   });
+
+  it('validates every option of every group', () => {
+    const groups = ['topology=small,medium,large', 'scheduler=slurm,flux,kubernetes', 'provider=sim,netns,libvirt,ssh', 'image=debian,nixos,none',
+      'workload=cpu_intensive,gpu_intensive,mixed,trace_hpc2n,trace_lublin'];
+    const { sweep, diagnostics } = composeConfig({ root: process.cwd(), overrides: ['experiment=none', 'repetitions=1', ...groups], env: {} });
+    expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(sweep.points).toHaveLength(3 * 3 * 4 * 3 * 5);
+  });
 });

@@ -13,6 +13,7 @@ import { formatDiagnostic } from '../diagnostic.js';
 import { applyOptionDefaults, COMMAND_LINE, composeOne } from './compose-one.js';
 import type { Choice } from './compose-one.js';
 import { ConfRepo } from './conf-repo.js';
+import type { DefaultsEntry } from './conf-repo.js';
 import { interpolate } from './interpolate.js';
 import { parseOverrides } from './overrides.js';
 import type { Override } from './overrides.js';
@@ -42,17 +43,7 @@ export function composeConfig(opts: ComposeOptions): { sweep: ComposedSweep; dia
   const defaults = repo.exists ? repo.defaults() : [];
   const isGroup = (k: string) => repo.groups.includes(k) || defaults.some((d) => d.kind === 'group' && d.group === k);
 
-  const choices = new Map<string, Choice>();
-  for (const d of defaults) if (d.kind === 'group') choices.set(d.group, { option: d.option, loc: d.loc });
-  const keyOverrides: Override[] = [];
-  const cliSweeps: Override[] = [];
-  for (const o of parsed) {
-    if (o.kind === 'sweep' || o.kind === 'zip') cliSweeps.push(o);
-    else if (isGroup(o.key) && o.kind === 'remove') choices.delete(o.key);
-    else if (isGroup(o.key) && o.kind === 'set') choices.set(o.key, { option: o.value === null ? null : String(o.value), loc: COMMAND_LINE });
-    else keyOverrides.push(o);
-  }
-  const cliGroups = new Set(parsed.flatMap((o) => (o.kind !== 'zip' && o.kind !== 'sweep' && isGroup(o.key) ? [o.key] : [])));
+  const { choices, keyOverrides, cliSweeps, cliGroups } = classifyOverrides(parsed, defaults, isGroup);
   applyOptionDefaults(repo, choices, cliGroups);
 
   const composeWith = (extra: Assignment[]) => {
@@ -75,18 +66,42 @@ export function composeConfig(opts: ComposeOptions): { sweep: ComposedSweep; dia
   const cliTexts = parsed.filter((o) => o.kind === 'set' || o.kind === 'remove').map((o) => o.text);
 
   const points: SweepPoint[] = [];
+  const stems = new Set<string>();
   for (const combo of combos) {
     const { config, prov } = composeWith(combo);
     delete config.sweep;
     if (repo.exists) diagnostics.push(...validateConfig(config, prov));
     const reps = typeof config.repetitions === 'number' && config.repetitions > 0 ? config.repetitions : 1;
-    const stem = pointIdStem(combo, groupOrder);
+    let stem = pointIdStem(combo, groupOrder);
+    // Values that differ only in characters an id cannot hold would collide; keep ids unique.
+    for (let n = 2; stems.has(stem); n++) stem = `${pointIdStem(combo, groupOrder)}~${n}`;
+    stems.add(stem);
     const configHash = hashConfig(config);
     for (let rep = 0; rep < reps; rep++) {
       points.push({ id: `${stem}-r${rep}`, rep, config: structuredClone(config), overrides: [...cliTexts, ...combo.map(assignmentText)], configHash });
     }
   }
   return { sweep: { base, points }, diagnostics: dedupe(diagnostics) };
+}
+
+/** Splits overrides into group choices, key overrides and sweeps; group choices start from the defaults list. */
+function classifyOverrides(parsed: Override[], defaults: DefaultsEntry[], isGroup: (k: string) => boolean) {
+  const choices = new Map<string, Choice>();
+  for (const d of defaults) if (d.kind === 'group') choices.set(d.group, { option: d.option, loc: d.loc });
+  const keyOverrides: Override[] = [];
+  const cliSweeps: Override[] = [];
+  const cliGroups = new Set<string>();
+  for (const o of parsed) {
+    if (o.kind === 'sweep' || o.kind === 'zip') {
+      cliSweeps.push(o);
+      continue;
+    }
+    if (!isGroup(o.key)) keyOverrides.push(o);
+    else if (o.kind === 'remove') choices.delete(o.key);
+    else choices.set(o.key, { option: o.value === null ? null : String(o.value), loc: COMMAND_LINE });
+    if (isGroup(o.key)) cliGroups.add(o.key);
+  }
+  return { choices, keyOverrides, cliSweeps, cliGroups };
 }
 
 /** The sweep's combinations: experiment params (minus pinned keys) overlaid by command-line sweeps. */

@@ -62,8 +62,10 @@ describe('interruption', () => {
   it('two bench processes on one cache never run the same task at once, and both finish', async () => {
     p = makeProject(SLOW);
     p.run(['--dry-run']); // bundle the benchfile once so both start at the same moment
-    const a = p.spawn(['-j', '3']);
-    const b = p.spawn(['-j', '3']);
+    // Slow enough that both processes are surely running while tasks remain, even on a loaded machine.
+    const a = p.spawn(['-j', '3'], { SLOW_MS: '1500' });
+    await waitFor(() => p.log().length > 0, 'first process started a task');
+    const b = p.spawn(['-j', '3'], { SLOW_MS: '1500' });
     a.stdout?.resume();
     b.stdout?.resume();
     const [ca, cb] = await Promise.all([exited(a), exited(b)]);

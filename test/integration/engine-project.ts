@@ -13,7 +13,7 @@ export interface TempProject {
   write(rel: string, text: string): void;
   read(rel: string): string;
   run(args: string[]): { code: number; stdout: string; stderr: string };
-  spawn(args: string[]): ChildProcess;
+  spawn(args: string[], env?: Record<string, string>): ChildProcess;
   /** Lines of `log.txt`, which the test benchfiles append to. */
   log(): string[];
   /** Every event of every run so far, from the NDJSON logs. */
@@ -35,7 +35,7 @@ export function makeProject(benchfile: string): TempProject {
       const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
       return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     },
-    spawn: (args) => spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }),
+    spawn: (args, env) => spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } }),
     log: () => (existsSync(join(dir, 'log.txt')) ? readFileSync(join(dir, 'log.txt'), 'utf8').split('\n').filter(Boolean) : []),
     events: () => {
       const logs = join(dir, 'cache', 'logs');

@@ -1,8 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { composeConfig } from '../../../src/config/compose.js';
 import { formatDiagnostic } from '../../../src/diagnostic.js';
 import { BASE_FILES, makeRoot } from './conf-fixture.js';
 
+const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
@@ -109,7 +111,7 @@ describe('composeConfig: located errors', () => {
 
 describe('composeConfig: the project conf/', () => {
   it('composes without errors and expands full_matrix to 27 points times repetitions', () => {
-    const { sweep, diagnostics } = composeConfig({ root: process.cwd(), overrides: ['repetitions=1'], env: {} });
+    const { sweep, diagnostics } = composeConfig({ root: REPO, overrides: ['repetitions=1'], env: {} });
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
     expect(sweep.points).toHaveLength(27);
     expect(sweep.points.map((p) => p.id)).toContain('medium-slurm-mixed-r0');
@@ -118,7 +120,7 @@ describe('composeConfig: the project conf/', () => {
   it('validates every option of every group', () => {
     const groups = ['topology=small,medium,large', 'scheduler=slurm,flux,kubernetes', 'provider=sim,netns,libvirt,ssh', 'image=debian,nixos,none',
       'workload=cpu_intensive,gpu_intensive,mixed,trace_hpc2n,trace_lublin'];
-    const { sweep, diagnostics } = composeConfig({ root: process.cwd(), overrides: ['experiment=none', 'repetitions=1', ...groups], env: {} });
+    const { sweep, diagnostics } = composeConfig({ root: REPO, overrides: ['experiment=none', 'repetitions=1', ...groups], env: {} });
     expect(diagnostics.map(formatDiagnostic)).toEqual([]);
     expect(sweep.points).toHaveLength(3 * 3 * 4 * 3 * 5);
   });

@@ -132,6 +132,17 @@ describe('composeConfig: sweeps', () => {
     expect(sweep.points[1]?.overrides).toEqual(['experiment=matrix', 'scheduler=flux', 'topology=small', 'seed=4']);
   });
 
+  it('labels swept keys by their last segment, or by their full path when two share it', () => {
+    const ids = compose(['scheduler.SchedulerParameters.bf_window=1,2']).sweep.points.map((p) => p.id);
+    expect(ids).toEqual(['bf_window=1-r0', 'bf_window=2-r0']);
+    const both = compose(['scheduler.SchedulerParameters.bf_window=1,2', '++workload.runtime_s.max=5,6']);
+    expect(both.diagnostics.map((d) => d.message)).toEqual(['bad override "++workload.runtime_s.max=5,6": a sweep cannot be combined with + or ++']);
+    const two = compose(['scheduler.SchedulerParameters.bf_window=1', 'seed=1,2', 'workload.cores.max=4,8']).sweep.points.map((p) => p.id);
+    expect(two).toEqual(['seed=1-max=4-r0', 'seed=1-max=8-r0', 'seed=2-max=4-r0', 'seed=2-max=8-r0']);
+    const clash = compose(['workload.cores.max=4,8', 'workload.runtime_s.max=600,900']).sweep.points.map((p) => p.id);
+    expect(clash[0]).toBe('workload.cores.max=4-workload.runtime_s.max=600-r0');
+  });
+
   it('zips paired lists, from an experiment and from zip(...) on the command line', () => {
     expect(compose(['experiment=paired']).sweep.points.map((p) => p.id)).toEqual(['slurm-seed=1-r0', 'flux-seed=2-r0']);
     const cli = compose(['zip(scheduler=slurm,flux;seed=3,4)', 'topology=small,medium']);

@@ -8,9 +8,9 @@ import { parseArgs } from './parse-args.js';
 /** Runs `bench` with the given arguments (without `node` and the script path). */
 export async function main(argv: string[]): Promise<void> {
   const code = await runCli(argv, process.cwd());
-  process.exitCode = code;
-  // Lingering handles (a task that ignores its AbortSignal) must not keep an interrupted run alive.
-  if (code === 130) process.exit(code);
+  // Exit explicitly: a timed-out or cancelled task that ignores its AbortSignal must not keep bench
+  // alive after the outcome is recorded (stdout/stderr writes are synchronous for files and pipes on Linux).
+  process.exit(code);
 }
 
 /** Like `main` but returns the exit status; output goes to stdout/stderr. */

@@ -10,7 +10,7 @@ import { formatDiagnostic } from '../diagnostic.js';
 const USAGE = [
   'usage: bench config show [group] [overrides...]',
   '       bench config sweep [overrides...]',
-  'overrides: key=value  group=option  +key=value  ++key=value  ~key  key=a,b,c  key=range(0,10,2)  zip(a=1,2;b=x,y)',
+  'overrides: key=value  group=option  +key=value  ++key=value  ~key  key=a,b,c  key=choice(a,b)  key=range(0,10,2)  zip(a=1,2;b=x,y)',
   '',
 ].join('\n');
 

@@ -6,7 +6,8 @@ import type { Diagnostic } from '../diagnostic.js';
  * - `key=value` sets a key that exists (or picks a group option: `scheduler=flux`);
  * - `+key=value` adds a key that does not exist yet; `++key=value` sets it either way;
  * - `~key` (or `~key=value`) removes it;
- * - `key=a,b,c` and `key=range(start,stop[,step])` sweep it (cartesian product with other sweeps);
+ * - `key=a,b,c`, `key=choice(a,b,c)` and `key=range(start,stop[,step])` sweep it (cartesian product
+ *   with other sweeps);
  * - `zip(a=1,2;b=x,y)` sweeps several keys in lockstep: (a=1,b=x), (a=2,b=y).
  * Values are typed as YAML types them (`10` is a number, `"10"` stays a string).
  */
@@ -67,7 +68,7 @@ function parseZip(inner: string, text: string): Override | string {
   return { kind: 'zip', params, text };
 }
 
-/** A value, a comma list (sweep) or range(start,stop[,step]) (sweep, stop excluded as in Python). */
+/** A value, a comma list or choice(...) (sweep) or range(start,stop[,step]) (sweep, stop excluded as in Python). */
 export function parseValues(raw: string): { sweep: boolean; list: unknown[] } | string {
   const range = /^range\(([^)]*)\)$/.exec(raw.trim());
   if (range) {
@@ -79,6 +80,8 @@ export function parseValues(raw: string): { sweep: boolean; list: unknown[] } | 
     for (let x = a as number; step > 0 ? x < (b as number) : x > (b as number); x += step) list.push(x);
     return { sweep: true, list };
   }
+  const choice = /^choice\((.*)\)$/s.exec(raw.trim());
+  if (choice) return { sweep: true, list: splitTopLevel(choice[1] ?? '').map((p) => typeValue(p.trim())) };
   const parts = splitTopLevel(raw);
   const list = parts.map(typeValue);
   return { sweep: parts.length > 1, list };

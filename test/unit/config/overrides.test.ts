@@ -30,6 +30,11 @@ describe('parseOverrides', () => {
     ]);
   });
 
+  it('reads choice(...) as a sweep, even of one value', () => {
+    const { overrides } = parse('a=choice(x, 2)', 'b=choice(only)');
+    expect(overrides).toMatchObject([{ kind: 'sweep', values: ['x', 2] }, { kind: 'sweep', values: ['only'] }]);
+  });
+
   it('expands range() with Python semantics (stop excluded, default start 0, negative steps)', () => {
     const { overrides } = parse('a=range(3)', 'b=range(10,40,10)', 'c=range(5,0,-2)', 'd=range(0,1,0.25)');
     expect(overrides.map((o) => (o.kind === 'sweep' ? o.values : o.kind))).toEqual([[0, 1, 2], [10, 20, 30], [5, 3, 1], [0, 0.25, 0.5, 0.75]]);

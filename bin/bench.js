@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import process from 'node:process';
 import { setFlagsFromString } from 'node:v8';
 
 // A larger young generation cuts scavenges on 100k-task graphs (measured: ~1 s of GC at 100k).

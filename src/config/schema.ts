@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { Topology as BackendTopology } from '../backends/types.js';
 import { ALWAYS, closedObject } from './closed-object.js';
-import { SLURM_CONF_KEYS, SLURM_SCHEDULER_PARAMETERS, SLURM_TYPED_KEYS } from './slurm-keys.js';
+import { SLURM_CONF_KEYS, SLURM_OBSOLETE_KEYS, SLURM_SCHEDULER_PARAMETERS, SLURM_TYPED_KEYS } from './slurm-keys.js';
 
 const count = z.number().int().nonnegative();
 const positive = z.number().positive();
@@ -33,17 +33,21 @@ export const SlurmSchedulerSchema = closedObject(
       ),
     ),
   },
-  { extraKeys: SLURM_CONF_KEYS, ignoreCase: true, label: 'slurm.conf key' },
+  { extraKeys: [...SLURM_CONF_KEYS, ...SLURM_OBSOLETE_KEYS], ignoreCase: true, label: 'slurm.conf key' },
 )
   .catchall(z.union([scalar, z.null()]))
   .superRefine(checkSlurmValueTypes, ALWAYS);
 
+const OBSOLETE = new Set(SLURM_OBSOLETE_KEYS.map((k) => k.toLowerCase()));
 const TYPED = new Map(Object.entries(SLURM_TYPED_KEYS).map(([k, t]) => [k.toLowerCase(), t]));
 const BOOL_WORDS = /^(yes|up|true|1|no|down|false|0)$/i;
 
 /** Values the slurm.conf parser would reject for its integer and boolean keys. */
 function checkSlurmValueTypes(value: Record<string, unknown>, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
   for (const [key, v] of Object.entries(value)) {
+    if (OBSOLETE.has(key.toLowerCase())) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is obsolete: slurm.conf.5 (22.05) no longer documents it`, params: { severity: 'warning' } });
+    }
     const type = TYPED.get(key.toLowerCase());
     if (type === 'uint' && !(Number.isInteger(v) && (v as number) >= 0) && !(typeof v === 'string' && /^\d+$/.test(v))) {
       ctx.addIssue({ code: 'custom', path: [key], message: 'slurm.conf expects an unsigned integer here', params: { expected: 'unsigned integer' } });

@@ -2,7 +2,7 @@
  * slurm.conf key names (Slurm 22.05) used to catch typos in conf/scheduler/slurm.yaml.
  * SOURCE: global-scope rows of slurm.conf-keys-22.05.tsv, derived from the option tables in SchedMD/slurm
  * src/common/read_config.c at tag slurm-22-05-11-1 (commit 608e2f502ffe0decc5564cb51525ddfd4cc59efd); keys marked
- * undocumented there are left out. SchedulerParameters sub-keys: the documented entries of SchedulerParameters in
+ * undocumented there are kept apart (SLURM_OBSOLETE_KEYS, warnings). SchedulerParameters sub-keys: the documented entries of SchedulerParameters in
  * doc/man/man5/slurm.conf.5 at the same tag. Names only (facts), kept here because users lack the reference files.
  */
 export const SLURM_CONF_KEYS: readonly string[] = [
@@ -356,3 +356,19 @@ export const SLURM_TYPED_KEYS: Readonly<Record<string, 'uint' | 'boolean'>> = {
   VSizeFactor: 'uint',
   WaitTime: 'uint',
 };
+
+/** Keys the 22.05 parser still accepts but slurm.conf.5 does not document (obsolete or defunct): warnings. */
+export const SLURM_OBSOLETE_KEYS: readonly string[] = [
+  'AccountingStorageLoc',
+  'AccountingStoreJobComment',
+  'AcctGatherInfinibandType',
+  'BurstBufferParameters',
+  'CryptoType',
+  'FastSchedule',
+  'JobCredentialPrivateKey',
+  'JobCredentialPublicCertificate',
+  'KeepAliveTime',
+  'SallocDefaultCommand',
+  'SbcastParameters',
+  'SchedulerAuth',
+];

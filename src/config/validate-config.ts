@@ -20,7 +20,8 @@ function issueToDiagnostic(issue: z.core.$ZodIssue, config: unknown, prov: Prove
   const loc = locate(keyPath, prov);
   const found = getPath(config, keyPath);
   const base: Diagnostic = { severity: 'error', message: issue.message, ...(loc ?? {}), ...(keyPath ? { keyPath } : {}) };
-  const params = issue.code === 'custom' ? (issue.params as { unknownKey?: boolean; candidates?: string[]; expected?: string } | undefined) : undefined;
+  const params = issue.code === 'custom' ? (issue.params as { unknownKey?: boolean; candidates?: string[]; expected?: string; severity?: 'warning' } | undefined) : undefined;
+  if (params?.severity === 'warning') return { ...base, severity: 'warning' };
   if (params?.expected) return { ...base, expected: params.expected, found: describe(found) };
   if (params?.unknownKey) {
     const key = String(issue.path[issue.path.length - 1]);

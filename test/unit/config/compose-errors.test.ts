@@ -62,6 +62,11 @@ describe('composeConfig: located errors', () => {
     expect(d).toMatchObject({ keyPath: 'provider.kind', message: 'unknown kind', expected: 'one of sim, netns, libvirt, ssh', found: '"nets"', hint: 'did you mean "netns"?' });
   });
 
+  it('warns about slurm.conf keys the parser accepts but the 22.05 documentation dropped', () => {
+    const ds = compose(['+scheduler.FastSchedule=1']).diagnostics;
+    expect(ds).toMatchObject([{ severity: 'warning', keyPath: 'scheduler.FastSchedule' }]);
+  });
+
   it('reports a wrong type with expected and found', () => {
     const topo = BASE_FILES['conf/topology/small.yaml']!.replace('count: 4', 'count: four');
     const [d] = compose([], { 'conf/topology/small.yaml': topo }).diagnostics;

@@ -28,7 +28,7 @@ export const reportPareto: ArtifactTaskDef = {
       import('bench/metrics/index.js'), import('bench/pareto/index.js'), import('bench/report/html/write-pareto-report.js'),
       import('bench/diagnostic.js'), import('bench/version.js'),
     ]);
-    const objectivesConfig = ctx.config['objectives'] ?? ctx.points[0]?.config['objectives'];
+    const objectivesConfig = ctx.config['objectives'];
     const parsed = parseObjectives(objectivesConfig, METRIC_DEFINITIONS.map((d) => d.name));
     if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new TaskError(parsed.diagnostics.map(formatDiagnostic).join('\n'));
     const byPoint = new Map<string, { point: SweepPoint; runs: Record<string, number>[] }>();

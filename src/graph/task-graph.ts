@@ -143,7 +143,9 @@ function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph): void
         : groups.size === 1 ? 'all'
           : `${sha256Hex(key).slice(0, 6)}${g.rep !== undefined ? `-r${g.rep}` : ''}`;
     const id = `${def.name}[${label}]`;
-    const config = sweepScope ? { points: g.points.map((p) => p.id) } : g.config;
+    // A sweep-wide task still reads its declared keys (e.g. report objectives), from the first point:
+    // keys it declares must not vary across the sweep.
+    const config = sweepScope ? { ...sliceOf(def, g.points[0] as SweepPoint), points: g.points.map((p) => p.id) } : g.config;
     graph.tasks.set(id, { id, name: def.name, label, def, points: g.points, rep: g.rep, config, deps: g.deps });
     graph.order.push(id);
     for (const p of g.points) perPoint.set(p.id, id);

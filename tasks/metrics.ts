@@ -16,11 +16,18 @@ export const metrics: ArtifactTaskDef = {
   reads: ['topology'],
   repeats: true,
   async run(ctx) {
-    const [{ computeRunMetrics }, { readArrowFile }, { tableToJobs }] = await Promise.all([
+    const [{ computeRunMetrics }, { readArrowFile, writeArrowFile }, { tableToJobs }, { runMetricsToTable }] = await Promise.all([
       import('bench/metrics/index.js'), import('bench/results/arrow-file.js'), import('bench/results/jobs-table.js'),
+      import('bench/results/metrics-table.js'),
     ]);
     const jobs = tableToJobs(await readArrowFile(`${onlyDep(ctx.deps, 'workload:run').dir}/jobs.arrow`));
     const values = computeRunMetrics(jobs, totalCores(ctx.config['topology'] as Topology));
     await writeJson(ctx.outDir, 'metrics.json', values);
+    const point = ctx.points[0];
+    const choice = (key: string) => point?.overrides.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1) ?? '';
+    await writeArrowFile(`${ctx.outDir}/metrics.arrow`, runMetricsToTable([{
+      pointId: point?.id ?? '', rep: ctx.rep ?? 0, configHash: point?.configHash ?? '',
+      topology: choice('topology'), scheduler: choice('scheduler'), workload: choice('workload'), metrics: values,
+    }]));
   },
 };

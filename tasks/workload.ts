@@ -29,6 +29,7 @@ export const workloadRun: ArtifactTaskDef = {
       import('bench/workload/index.js'), import('bench/results/jobs-table.js'), import('bench/results/arrow-file.js'),
       import('bench/backends/registry.js'), import('bench/diagnostic.js'),
     ]);
+    const { writePointConfig } = await import('bench/config/save-point.js');
     const rep = ctx.rep ?? 0;
     const seed = repetitionSeed(Number(ctx.config['seed'] ?? 0), rep);
     const topology = ctx.config['topology'] as Topology;
@@ -40,6 +41,7 @@ export const workloadRun: ArtifactTaskDef = {
     const handle = onlyDep(ctx.deps, 'scheduler:configure').handle as SchedulerHandle;
     const scheduler = failUnless(await schedulerFor(String(provider['kind']), handle.kind));
     const timeScale = Number(provider['time_scale'] ?? 1);
+    if (ctx.points[0]) writePointConfig(ctx.outDir, ctx.points[0]);
     const result = await scheduler.run(handle, loaded.jobs, { timeScale, seed, ctx: backendContext(ctx) });
     for (const w of result.warnings) ctx.log.warn(w);
     await writeArrowFile(`${ctx.outDir}/jobs.arrow`, jobsToTable(result.jobs));

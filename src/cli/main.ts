@@ -24,10 +24,8 @@ export async function runCli(argv: string[], root: string): Promise<number> {
         return await runCommand(args, root);
       }
       case 'config': {
-        const path = '../config/compose.js';
-        const mod = (await import(path).catch(() => ({}))) as { runConfigCommand?: (a: string[], r: string) => { stdout: string; exitCode: number } };
-        if (!mod.runConfigCommand) return printDiagnostics([{ severity: 'error', message: 'bench config is not available in this build' }]);
-        const r = mod.runConfigCommand(args.rest, root);
+        const { runConfigCommand } = await import('./config-command.js');
+        const r = runConfigCommand(args.rest, root);
         process.stdout.write(r.stdout);
         return r.exitCode;
       }

@@ -143,6 +143,3 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
     return true;
   });
 }
-
-// The CLI looks the config command up here; it lives in src/cli/config-command.ts.
-export { runConfigCommand } from '../cli/config-command.js';

@@ -117,15 +117,15 @@ export type WorkloadConfig = z.infer<typeof WorkloadSchema>;
 const subnet = z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'a CIDR subnet like 10.77.0.0/24');
 export const ProviderSchema = z.discriminatedUnion('kind', [
   closedObject({ kind: z.literal('sim') }),
-  closedObject({ kind: z.literal('netns'), subnet, bridge: z.string(), scale_to_host: opt(z.boolean()) }),
+  closedObject({ kind: z.literal('netns'), subnet, bridge: z.string(), scale_to_host: opt(z.boolean()), time_scale: opt(positive) }),
   closedObject({
     kind: z.literal('libvirt'), uri: z.string(), accel: z.enum(['auto', 'kvm', 'tcg']), cpu_mode: opt(z.string()),
     pin_vcpus: opt(z.boolean()), hugepages: opt(z.boolean()), boot: opt(z.enum(['direct-kernel', 'disk'])),
-    scale_to_host: opt(z.boolean()), subnet: opt(subnet),
+    scale_to_host: opt(z.boolean()), subnet: opt(subnet), time_scale: opt(positive),
   }),
   closedObject({
     kind: z.literal('ssh'), hosts: z.array(z.string()).min(1), user: z.string(), key: z.string(),
-    port: opt(z.number().int().min(1).max(65535)), manage_scheduler: opt(z.boolean()),
+    port: opt(z.number().int().min(1).max(65535)), manage_scheduler: opt(z.boolean()), time_scale: opt(positive),
   }),
 ]);
 export type ProviderConfig = z.infer<typeof ProviderSchema>;

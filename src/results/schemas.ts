@@ -72,6 +72,8 @@ export const HOST_SERIES_SCHEMA: readonly ColumnDoc[] = [
 
 /** Markdown table of a schema, for the README. */
 export function schemaMarkdown(columns: readonly ColumnDoc[]): string {
-  const rows = columns.map((c) => `| \`${c.name}\` | ${c.type} | ${c.doc} |`);
+  // A `|` inside a cell would end it early.
+  const cell = (t: string) => t.replace(/\|/g, '\\|');
+  const rows = columns.map((c) => `| \`${c.name}\` | ${cell(c.type)} | ${cell(c.doc)} |`);
   return ['| column | type | meaning |', '|---|---|---|', ...rows].join('\n');
 }

@@ -22,22 +22,32 @@ let t0 = Date.now();
 const first = await buildImage(imageConfig, { cacheDir: 'cache/images', log });
 const firstS = (Date.now() - t0) / 1000;
 if (first.kind !== 'built') throw new Error(first.message);
+const image = first.image;
 t0 = Date.now();
 const again = await buildImage(imageConfig, { cacheDir: 'cache/images', log });
 const againS = (Date.now() - t0) / 1000;
 console.log(`image build: ${firstS.toFixed(1)} s (${first.image.cached ? 'was already cached' : 'built now'}); cached rebuild: ${againS.toFixed(3)} s, work done: ${again.kind === 'built' && again.image.cached ? 'none' : 'REBUILT'}`);
 
-const ready: number[] = [];
-const bringUp: number[] = [];
-for (let r = 0; r < runs; r++) {
-  const ctx = { signal: new AbortController().signal, log, workDir: 'cache/vms' };
-  t0 = Date.now();
-  const cluster = await libvirtProvider.up(topology, { ...providerConfig, image: first.image }, ctx);
-  bringUp.push((Date.now() - t0) / 1000);
-  const timings = cluster.data['timings'] as VmTiming[];
-  for (const t of timings) ready.push(t.sshReadySeconds);
-  console.log(`run ${r + 1}: ${String(cluster.data['accel'])}; ${timings.map((t) => `${t.name} ${t.sshReadySeconds.toFixed(1)} s`).join(', ')}; bring-up ${bringUp[r]?.toFixed(1)} s`);
-  await libvirtProvider.down(cluster, ctx);
+/** Boots the cluster `runs` times with one runtime; returns per-VM readiness and bring-up times. */
+async function measure(runtime: 'libvirt' | 'qemu'): Promise<{ ready: number[]; bringUp: number[] }> {
+  const ready: number[] = [];
+  const bringUp: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const ctx = { signal: new AbortController().signal, log, workDir: 'cache/vms' };
+    const t = Date.now();
+    const cluster = await libvirtProvider.up(topology, { ...providerConfig, runtime, image }, ctx);
+    bringUp.push((Date.now() - t) / 1000);
+    const timings = cluster.data['timings'] as VmTiming[];
+    for (const x of timings) ready.push(x.sshReadySeconds);
+    console.log(`${runtime} run ${r + 1}: ${String(cluster.data['accel'])}; ${timings.map((x) => `${x.name} ${x.sshReadySeconds.toFixed(1)} s`).join(', ')}; bring-up ${bringUp[r]?.toFixed(1)} s`);
+    await libvirtProvider.down(cluster, ctx);
+  }
+  return { ready, bringUp };
 }
-console.log(`up → SSH-ready per VM (2 VMs booting together on this host): median ${median(ready).toFixed(1)} s over ${ready.length} VMs (goal < 20 s under TCG)`);
-console.log(`cluster bring-up (1 head + 1 compute, overlays + seeds + boot + SSH): median ${median(bringUp).toFixed(1)} s over ${runs} runs`);
+
+const results = { qemu: await measure('qemu'), libvirt: await measure('libvirt') };
+for (const [rt, m] of Object.entries(results)) {
+  console.log(`${rt}: up → SSH-ready per VM (2 VMs booting together): median ${median(m.ready).toFixed(1)} s over ${m.ready.length} VMs (goal < 20 s under TCG)`);
+  console.log(`${rt}: cluster bring-up (1 head + 1 compute: overlays, seeds, boot, SSH): median ${median(m.bringUp).toFixed(1)} s over ${runs} runs`);
+}
+console.log(`libvirt / qemu-direct bring-up ratio: ${(median(results.libvirt.bringUp) / median(results.qemu.bringUp)).toFixed(2)}`);

@@ -8,16 +8,17 @@
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BuiltImage } from '../../image/build-image.js';
 import type { BackendContext, Cluster, Host, Provider, Topology } from '../types.js';
 import { detectAccel } from './detect-accel.js';
 import { planVms, type ClusterPlan } from './plan-vms.js';
-import { renderQemuArgs, type VmBootOptions } from './render-domain-xml.js';
+import { renderDomainXml, renderQemuArgs, type VmBootOptions } from './render-domain-xml.js';
+import { ensureLibvirtd, startDomain } from './virsh-runtime.js';
 import { makeClientKey, makeSeed } from './vm-seed.js';
-import { createBridge, createTap, destroyCluster, livePid, type ClusterState } from './vm-runtime.js';
+import { createBridge, createTap, destroyCluster, livePid, saveState, type ClusterState } from './vm-runtime.js';
 import { waitForSsh } from './wait-ssh.js';
 
 /** Where live clusters are recorded so a later process finds leftovers. */
@@ -42,22 +43,46 @@ async function bootVm(plan: ClusterPlan, i: number, ctx: { state: ClusterState; 
   const img = await execa('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', ctx.image.disk, overlay], { reject: false });
   if (img.exitCode !== 0) throw new Error(`qemu-img create overlay: ${img.stderr}`);
   const { seed, hostKey } = await makeSeed(dir, plan, vm, ctx.clientKey);
-  await createTap(vm.tap, plan.bridge);
-  const pidFile = join(dir, `${vm.name}.pid`);
+  const libvirt = ctx.state.runtime === 'libvirt';
+  if (!libvirt) await createTap(vm.tap, plan.bridge);
+  const pidFile = libvirt ? `/run/libvirt/qemu/${domainName}.pid` : join(dir, `${vm.name}.pid`);
   ctx.state.vms.push({ name: vm.name, domainName, pidFile, tap: vm.tap });
-  await writeFile(ctx.state.stateFile, JSON.stringify(ctx.state, null, 2));
-  const args = renderQemuArgs(vm, { ...ctx.boot, domainName, overlay, seed, consoleLog: join(dir, `${vm.name}.console.log`), pidFile });
+  await saveState(ctx.state);
+  const boot = { ...ctx.boot, domainName, overlay, seed, consoleLog: join(dir, `${vm.name}.console.log`) };
   const started = Date.now();
-  const q = await execa('qemu-system-x86_64', args, { reject: false });
-  if (q.exitCode !== 0) throw new Error(`qemu-system-x86_64 failed for ${vm.name}: ${q.stderr}`);
   const st = ctx.state.vms.find((v) => v.name === vm.name);
-  if (st) st.pid = Number(readFileSync(pidFile, 'utf8').trim());
-  await writeFile(ctx.state.stateFile, JSON.stringify(ctx.state, null, 2));
+  if (libvirt) {
+    const xmlPath = join(dir, `${vm.name}.xml`);
+    await writeFile(xmlPath, renderDomainXml(vm, boot));
+    const pid = await startDomain(domainName, xmlPath);
+    if (st && pid) st.pid = pid;
+  } else {
+    const q = await execa('qemu-system-x86_64', renderQemuArgs(vm, { ...boot, pidFile }), { reject: false });
+    if (q.exitCode !== 0) throw new Error(`qemu-system-x86_64 failed for ${vm.name}: ${q.stderr}`);
+    if (st) st.pid = Number(readFileSync(pidFile, 'utf8').trim());
+  }
+  await saveState(ctx.state);
   const host: Host = {
     name: vm.name, role: vm.role, address: vm.address, port: 22, user: 'root',
     cpus: vm.declaredCpus, memoryMiB: vm.declaredMemoryMiB, gpus: vm.gpus, hostKey,
   };
   return { host, started };
+}
+
+/** libvirt when asked or when libvirtd runs or can be started; QEMU directly otherwise. */
+async function chooseRuntime(requested: string, ctx: BackendContext): Promise<'libvirt' | 'qemu'> {
+  if (requested === 'qemu') {
+    ctx.log.info('libvirt: runtime qemu (QEMU directly, as configured)');
+    return 'qemu';
+  }
+  const d = await ensureLibvirtd();
+  if (d.ok) {
+    ctx.log.info(`libvirt: runtime libvirt (${d.reason})`);
+    return 'libvirt';
+  }
+  if (requested === 'libvirt') throw new Error(`libvirt provider: runtime=libvirt but ${d.reason}`);
+  ctx.log.info(`libvirt: runtime qemu (QEMU directly: ${d.reason})`);
+  return 'qemu';
 }
 
 async function up(topology: Topology, config: Record<string, unknown>, ctx: BackendContext): Promise<Cluster> {
@@ -72,10 +97,13 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
     budget: { cpus: budget.cpus ?? cpus().length, memoryMiB: budget.memory_mib ?? Math.floor(totalmem() / 2 ** 21) },
   });
   if (plan.scaledNote) ctx.log.info(`libvirt: ${plan.scaledNote}`);
+  const runtime = await chooseRuntime(str(config, 'runtime', 'auto'), ctx);
   const stateDir = vmStateDir(config);
-  const state: ClusterState = { id, runtime: 'qemu', dir: join(stateDir, id), bridge: plan.bridge, stateFile: join(stateDir, `${id}.json`), vms: [] };
+  const state: ClusterState = { id, runtime, dir: join(stateDir, id), bridge: plan.bridge, stateFile: join(stateDir, `${id}.json`), vms: [] };
   await mkdir(state.dir, { recursive: true });
-  await writeFile(state.stateFile, JSON.stringify(state, null, 2));
+  // libvirt runs QEMU as its own user, which must reach the overlays and seeds.
+  if (runtime === 'libvirt') for (const d of [stateDir, state.dir]) await chmod(d, 0o711);
+  await saveState(state);
   const timings: VmTiming[] = [];
   // One VM failing stops the others' readiness polling too.
   const stop = new AbortController();
@@ -127,7 +155,12 @@ export const libvirtProvider: Provider = { kind: 'libvirt', up, down };
 export function findLeftovers(config: Record<string, unknown> = {}): ClusterState[] {
   const dir = vmStateDir(config);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ClusterState);
+  const states: ClusterState[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    // State files are renamed into place, so a bad one is not ours half-written; skip it.
+    try { states.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as ClusterState); } catch { continue; }
+  }
+  return states;
 }
 
 /** Destroys every leftover cluster; returns how many VMs were still running. */

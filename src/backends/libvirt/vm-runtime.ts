@@ -4,7 +4,8 @@
  */
 import { execa } from 'execa';
 import { readFileSync, existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { destroyDomain } from './virsh-runtime.js';
 
 /** What `down` needs about one VM, all JSON. */
 export interface VmState {
@@ -18,7 +19,8 @@ export interface VmState {
 /** What `down` needs about a cluster, all JSON: it is the Cluster's `data`. */
 export interface ClusterState {
   id: string;
-  runtime: 'qemu';
+  /** `libvirt`: transient domains via virsh; `qemu`: QEMU processes we started. */
+  runtime: 'qemu' | 'libvirt';
   dir: string;
   bridge: string;
   stateFile: string;
@@ -43,6 +45,12 @@ export async function createTap(tap: string, bridge: string): Promise<void> {
     const r = await ip(args);
     if (!r.ok) throw new Error(`ip ${args.join(' ')}: ${r.err}`);
   }
+}
+
+/** Records the state atomically: another process may read it at any moment (leftover cleanup). */
+export async function saveState(state: ClusterState): Promise<void> {
+  await writeFile(`${state.stateFile}.tmp`, JSON.stringify(state, null, 2));
+  await rename(`${state.stateFile}.tmp`, state.stateFile);
 }
 
 /** Deletes a link if it exists; absent is fine (teardown is idempotent). */
@@ -83,6 +91,7 @@ export async function stopVm(vm: VmState): Promise<void> {
 
 /** Destroys everything a cluster state names; safe to call twice or on a partial state. */
 export async function destroyCluster(state: ClusterState): Promise<void> {
+  if (state.runtime === 'libvirt') await Promise.all(state.vms.map((v) => destroyDomain(v.domainName)));
   await Promise.all(state.vms.map(stopVm));
   for (const vm of state.vms) await deleteLink(vm.tap);
   await deleteLink(state.bridge);

@@ -3,7 +3,7 @@
  * else on the host is touched), QEMU processes by PID, and their teardown from JSON alone.
  */
 import { execa } from 'execa';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { destroyDomain } from './virsh-runtime.js';
 
@@ -34,6 +34,9 @@ async function ip(args: string[]): Promise<{ ok: boolean; err: string }> {
 
 /** Creates the cluster bridge with the host's address on it, so host and VMs share one L2. */
 export async function createBridge(bridge: string, hostCidr: string): Promise<void> {
+  // Two bridges with one subnet would route SSH to the wrong VMs (and fail the host-key check).
+  const used = await execa('ip', ['-o', 'addr', 'show', 'to', hostCidr.split('/')[0] ?? ''], { reject: false });
+  if (used.stdout.trim()) throw new Error(`subnet of ${hostCidr} is already in use on this host (${used.stdout.trim().split(/\s+/)[1] ?? '?'}); another cluster is up — set provider.subnet or tear it down`);
   for (const args of [['link', 'add', bridge, 'type', 'bridge'], ['addr', 'add', hostCidr, 'dev', bridge], ['link', 'set', bridge, 'up']]) {
     const r = await ip(args);
     if (!r.ok) throw new Error(`ip ${args.join(' ')}: ${r.err}`);
@@ -49,9 +52,12 @@ export async function createTap(tap: string, bridge: string): Promise<void> {
 
 /** Records the state atomically: another process may read it at any moment (leftover cleanup). */
 export async function saveState(state: ClusterState): Promise<void> {
-  await writeFile(`${state.stateFile}.tmp`, JSON.stringify(state, null, 2));
-  await rename(`${state.stateFile}.tmp`, state.stateFile);
+  // VMs boot concurrently, so each write needs its own temp name.
+  const tmp = `${state.stateFile}.${process.pid}.${++saves}.tmp`;
+  await writeFile(tmp, JSON.stringify(state, null, 2));
+  await rename(tmp, state.stateFile);
 }
+let saves = 0;
 
 /** Deletes a link if it exists; absent is fine (teardown is idempotent). */
 export async function deleteLink(name: string): Promise<void> {
@@ -89,11 +95,22 @@ export async function stopVm(vm: VmState): Promise<void> {
   await waitGone(pid, Date.now() + 5000);
 }
 
+/** QEMU processes of a cluster found by name, for VMs killed before their PID was recorded. */
+function strayPids(id: string): number[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`bench-${id}-`); } catch { return false; }
+  }).map(Number);
+}
+
 /** Destroys everything a cluster state names; safe to call twice or on a partial state. */
 export async function destroyCluster(state: ClusterState): Promise<void> {
   if (state.runtime === 'libvirt') await Promise.all(state.vms.map((v) => destroyDomain(v.domainName)));
   await Promise.all(state.vms.map(stopVm));
+  await Promise.all(strayPids(state.id).map((pid) => stopVm({ name: '', domainName: `bench-${state.id}-`, pidFile: '', pid, tap: '' })));
   for (const vm of state.vms) await deleteLink(vm.tap);
+  // Taps created for a VM whose state was not yet recorded carry the cluster id too.
+  const links = await execa('ip', ['-o', 'link', 'show'], { reject: false });
+  for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (bnt${state.id}\\d+)[:@]`, 'gm'))) if (m[1]) await deleteLink(m[1]);
   await deleteLink(state.bridge);
   await rm(state.dir, { recursive: true, force: true });
   await rm(state.stateFile, { force: true });

@@ -49,6 +49,8 @@ export const workloadRun: ArtifactTaskDef = {
       point: ctx.points[0]?.id, rep, seed, scheduler: handle.kind, provider: provider['kind'],
       jobs: result.jobs.length, dropped: loaded.dropped, clamped: loaded.clamped,
       warnings: result.warnings, settings: result.settings,
+      ...(result.view ? { fragmentation: result.view.fragmentation, backfilled: result.view.backfilled } : {}),
     });
+    if (result.view) await writeJson(ctx.outDir, 'series.json', result.view.series);
   },
 };

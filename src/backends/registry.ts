@@ -10,7 +10,7 @@ export const PROVIDER_KINDS = ['sim', 'netns', 'libvirt', 'ssh'] as const;
 /** Returns the provider for `kind`, or a message saying which kinds exist. */
 export async function providerFor(kind: string): Promise<Provider | string> {
   switch (kind) {
-    case 'sim': return load<Provider>('./sim/index.js', 'simProvider');
+    case 'sim': return (await import('./sim/index.js')).simProvider;
     case 'netns': return load<Provider>('./netns/index.js', 'netnsProvider');
     case 'libvirt': return (await import('./libvirt/libvirt-provider.js')).libvirtProvider;
     case 'ssh': return load<Provider>('./ssh-hosts/index.js', 'sshHostsProvider');
@@ -23,7 +23,7 @@ export async function providerFor(kind: string): Promise<Provider | string> {
  * scheduler's keys); on real hosts only SLURM is driven for real so far.
  */
 export async function schedulerFor(providerKind: string, schedulerKind: string): Promise<Scheduler | string> {
-  if (providerKind === 'sim') return load<Scheduler>('./sim/index.js', 'simScheduler');
+  if (providerKind === 'sim') return (await import('./sim/index.js')).simScheduler;
   if (schedulerKind === 'slurm') return load<Scheduler>('./slurm/index.js', 'slurmScheduler');
   return `scheduler "${schedulerKind}" on provider "${providerKind}" is not built yet: only slurm runs on real hosts (flux and kubernetes run on provider=sim)`;
 }

@@ -75,6 +75,14 @@ export interface RunResult {
   warnings: string[];
   /** Settings that shaped the result and must be recorded with it (bf_interval, ...). */
   settings: Record<string, unknown>;
+  /** Scheduler-level view, where the backend observes it (the simulator does). */
+  view?: {
+    /** Per event: time, queue length, busy cores, busy GPUs. */
+    series: { t: number[]; queued: number[]; busyCores: number[]; busyGpus: number[] };
+    /** Idle core-seconds while a waiting job would have fit by count, over total core-seconds. */
+    fragmentation: number;
+    backfilled: number;
+  };
 }
 
 export interface Scheduler {

@@ -71,8 +71,17 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
   const waitingOn = new Map<TaskId, number>();
   const dependents = new Map<TaskId, TaskId[]>();
   const ready: TaskId[] = [];
+  // An artifact waits for its artifact deps and for those of the resources it uses (a cluster
+  // cannot come up before its image is built), found through chains of resources.
+  const artifactDeps = (id: TaskId, out = new Set<TaskId>()): Set<TaskId> => {
+    for (const d of (o.graph.tasks.get(id) as Task).deps) {
+      if (!isResource(d)) out.add(d);
+      else artifactDeps(d, out);
+    }
+    return out;
+  };
   for (const id of artifacts) {
-    const deps = (o.graph.tasks.get(id) as Task).deps.filter((d) => !isResource(d));
+    const deps = [...artifactDeps(id)];
     waitingOn.set(id, deps.length);
     for (const d of deps) (dependents.get(d) ?? dependents.set(d, []).get(d) as TaskId[]).push(id);
     if (deps.length === 0) ready.push(id);

@@ -1,0 +1,48 @@
+/**
+ * Simulator throughput: FCFS and EASY on 100,000 jobs — the two Lublin-256 traces concatenated
+ * five times, each copy shifted after the previous one — on 256 one-core nodes. Prints jobs per
+ * second as the median of several runs.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { simulate, type SimPolicy } from '../src/sim/simulate.js';
+import type { JobSpec } from '../src/workload/job.js';
+import { parseSwf } from '../src/workload/swf.js';
+
+const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
+const dir = fileURLToPath(new URL('../../shared/traces/rlscheduler-lublin256/', import.meta.url));
+const traces = ['lublin_256.swf', 'lublin_256_new2.swf'].map((f) => parseSwf(readFileSync(dir + f, 'utf8'), { file: f }).jobs);
+
+const jobs: JobSpec[] = [];
+let offset = 0;
+for (let copy = 0; copy < 5; copy++) {
+  for (const trace of traces) {
+    let last = 0;
+    for (const j of trace) {
+      jobs.push({ ...j, id: jobs.length + 1, submit: j.submit + offset });
+      last = Math.max(last, j.submit);
+    }
+    offset += last + 1;
+  }
+}
+const nodes = Array.from({ length: 256 }, () => ({ cores: 1, gpus: 0 }));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+console.log(`${jobs.length} jobs on ${nodes.length} nodes, ${runs} runs each`);
+for (const queue of ['fcfs', 'easy'] as const) {
+  const policy: SimPolicy = { queue, priority: { order: 'fcfs' }, placement: 'first-fit', backfillDepth: 500 };
+  const times: number[] = [];
+  let backfilled = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = simulate(jobs, nodes, policy);
+    times.push((performance.now() - t0) / 1000);
+    backfilled = r.backfilled;
+  }
+  const m = median(times);
+  console.log(`${queue.padEnd(5)} median ${m.toFixed(2)} s  ${Math.round(jobs.length / m).toLocaleString('en')} jobs/s  (min ${Math.min(...times).toFixed(2)} s, max ${Math.max(...times).toFixed(2)} s; ${backfilled} backfilled)`);
+}

@@ -16,6 +16,7 @@ import type { JobRecord, JobSpec } from '../workload/job.js';
 import { MinHeap } from './min-heap.js';
 import { NodeState, type Allocation, type PlacementRule } from './placement.js';
 import { priorityOrder, type PriorityConfig } from './priority.js';
+import { JobQueue } from './job-queue.js';
 
 export interface SimPolicy {
   queue: 'fcfs' | 'easy' | 'conservative';
@@ -66,7 +67,7 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
   const running = new Map<number, Running>();
   const series: SimSeries = { t: [], queued: [], busyCores: [], busyGpus: [] };
   const order = priorityOrder(policy.priority, jobs, totalCores);
-  let queue: number[] = [];
+  const queue = new JobQueue(jobs);
   let next = 0;
   let backfilled = 0;
   let fragArea = 0;
@@ -83,6 +84,7 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     if (isBackfill) backfilled++;
     const cores = alloc.cores.reduce((a, b) => a + b, 0);
     const gpus = alloc.gpus.reduce((a, b) => a + b, 0);
+    queue.remove(j);
     records[j] = { id: spec.id, user: spec.user, submit: spec.submit, start: t, end, cores, nodes: alloc.nodes.length, gpus, state: spec.runtime > spec.walltime ? 'timeout' : 'completed', backfilled: isBackfill };
   };
 
@@ -96,9 +98,9 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
       state.release((running.get(j) as Running).alloc);
       running.delete(j);
     }
-    while (next < jobs.length && (jobs[next] as JobSpec).submit <= t) queue.push(next++);
-    queue = schedule({ queue, t, policy, state, jobs, running, order, start });
-    fragNow = fragmentedIdle(queue, jobs, state);
+    while (next < jobs.length && (jobs[next] as JobSpec).submit <= t) queue.add(next++);
+    schedule({ queue, t, policy, state, jobs, running, order, start });
+    fragNow = queue.anyFitsByCount(state.totalFreeCores, state.totalFreeGpus) ? state.totalFreeCores : 0;
     series.t.push(t);
     series.queued.push(queue.length);
     series.busyCores.push(totalCores - state.totalFreeCores);
@@ -110,17 +112,8 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
   return { jobs: done, series, fragmentation: makespan > 0 ? fragArea / (totalCores * makespan) : 0, backfilled };
 }
 
-/** Idle cores when a waiting job would fit by count (so only placement or reservations keep it out). */
-function fragmentedIdle(queue: number[], jobs: JobSpec[], state: NodeState): number {
-  for (const j of queue) {
-    const s = jobs[j] as JobSpec;
-    if (s.cores <= state.totalFreeCores && s.gpus <= state.totalFreeGpus) return state.totalFreeCores;
-  }
-  return 0;
-}
-
 interface Pass {
-  queue: number[];
+  queue: JobQueue;
   t: number;
   policy: SimPolicy;
   state: NodeState;
@@ -130,29 +123,33 @@ interface Pass {
   start: (j: number, alloc: Allocation, t: number, backfill: boolean) => void;
 }
 
-function schedule(p: Pass): number[] {
-  const queue = p.order.sort(p.queue, p.t);
-  if (p.policy.queue === 'conservative') return conservative(p, queue);
-  let i = 0;
-  for (; i < queue.length; i++) {
-    const j = queue[i] as number;
+function schedule(p: Pass): void {
+  const arrival = p.policy.priority.order === 'fcfs';
+  // A generator that was broken out of is finished, so the backfill pass takes a fresh one.
+  const list = arrival ? p.queue.inArrivalOrder() : p.order.sort(p.queue.live(), p.t);
+  if (p.policy.queue === 'conservative') return conservative(p, list);
+  let head: number | undefined;
+  for (const j of list) {
     const alloc = p.state.place(p.jobs[j] as JobSpec, p.policy.placement);
-    if (!alloc) break;
+    if (!alloc) {
+      head = j;
+      break;
+    }
     p.start(j, alloc, p.t, false);
   }
-  const rest = queue.slice(i);
-  if (p.policy.queue === 'fcfs' || rest.length < 2) return rest;
-  return easyBackfill(p, rest);
+  if (p.policy.queue === 'fcfs' || head === undefined) return;
+  easyBackfill(p, head, arrival ? p.queue.inArrivalOrder() : list);
 }
 
-function easyBackfill(p: Pass, rest: number[]): number[] {
-  const head = p.jobs[rest[0] as number] as JobSpec;
+function easyBackfill(p: Pass, headJob: number, list: Iterable<number>): void {
+  const head = p.jobs[headJob] as JobSpec;
   const proj = p.state.clone();
   const byEnd = [...p.running.values()].sort((a, b) => a.estEnd - b.estEnd);
   let shadow = Infinity;
   let extra: NodeState | undefined;
   for (const r of byEnd) {
     proj.release(r.alloc);
+    if (proj.totalFreeCores < head.cores || proj.totalFreeGpus < head.gpus) continue;
     const a = proj.place(head, p.policy.placement);
     if (a) {
       shadow = r.estEnd;
@@ -161,66 +158,43 @@ function easyBackfill(p: Pass, rest: number[]): number[] {
       break;
     }
   }
-  const left = [rest[0] as number];
-  const depth = Math.min(rest.length, p.policy.backfillDepth + 1);
-  for (let k = 1; k < rest.length; k++) {
-    const j = rest[k] as number;
+  let tested = 0;
+  for (const j of list) {
+    if (j === headJob || !p.queue.has(j)) continue;
+    if (++tested > p.policy.backfillDepth || p.state.totalFreeCores === 0) break;
     const spec = p.jobs[j] as JobSpec;
-    if (k >= depth) {
-      left.push(j);
-      continue;
-    }
+    if (spec.cores > p.state.totalFreeCores || spec.gpus > p.state.totalFreeGpus) continue;
     let alloc = p.t + spec.walltime <= shadow ? p.state.place(spec, p.policy.placement) : undefined;
     let usesExtra = false;
-    if (!alloc && extra) {
+    if (!alloc && extra && spec.cores <= extra.totalFreeCores && spec.gpus <= extra.totalFreeGpus) {
       alloc = p.state.place(spec, p.policy.placement, extra);
       usesExtra = alloc !== undefined;
     }
-    if (!alloc) {
-      left.push(j);
-      continue;
-    }
+    if (!alloc) continue;
     p.start(j, alloc, p.t, true);
     if (usesExtra) extra?.take(alloc);
   }
-  return left;
 }
 
-function conservative(p: Pass, queue: number[]): number[] {
+function conservative(p: Pass, list: Iterable<number>): void {
   const planned: { start: number; end: number; alloc: Allocation }[] = [...p.running.values()].map((r) => ({ start: r.start, end: r.estEnd, alloc: r.alloc }));
-  const left: number[] = [];
   let blocked = false;
-  for (let k = 0; k < queue.length; k++) {
-    const j = queue[k] as number;
+  let k = 0;
+  for (const j of list) {
     const spec = p.jobs[j] as JobSpec;
-    if (k >= p.policy.backfillDepth + 1) {
-      left.push(j);
-      continue;
-    }
+    if (k++ > p.policy.backfillDepth) break;
     const times = [p.t, ...planned.map((x) => x.end).filter((e) => e > p.t)].sort((a, b) => a - b);
-    let placed = false;
     for (const t0 of times) {
       const free = new NodeState(p.state.capCores, p.state.capGpus);
       for (const x of planned) if (x.start < t0 + spec.walltime && x.end > t0) free.take(x.alloc);
       const alloc = free.place(spec, p.policy.placement);
       if (!alloc) continue;
       // Beyond the window a job gets no reservation, so it holds nothing back.
-      if (t0 > p.t + (p.policy.backfillWindow ?? Infinity)) {
-        left.push(j);
-        placed = true;
-        break;
-      }
+      if (t0 > p.t + (p.policy.backfillWindow ?? Infinity)) break;
       planned.push({ start: t0, end: t0 + spec.walltime, alloc });
       if (t0 === p.t) p.start(j, alloc, p.t, blocked);
-      else {
-        left.push(j);
-        blocked = true;
-      }
-      placed = true;
+      else blocked = true;
       break;
     }
-    // Only a job larger than the whole cluster never fits; it stays queued, visibly unfinished.
-    if (!placed) left.push(j);
   }
-  return left;
 }

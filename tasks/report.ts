@@ -17,12 +17,13 @@ export function configColumns(point: SweepPoint): Record<string, string | number
 export const reportPareto: ArtifactTaskDef = {
   kind: 'artifact',
   name: 'report:pareto',
-  version: 1,
+  version: 2,
   description: 'Aggregate repetitions (mean, 95% CI), rank sweep points and write report.html and metrics.arrow',
   needs: ['metrics'],
   reads: ['objectives'],
   scope: 'sweep',
   publish: ['report.html', 'metrics.arrow', 'front.txt'],
+  summary: 'front.txt',
   async run(ctx) {
     const [{ aggregateRepetitions, METRIC_DEFINITIONS }, { parseObjectives }, { writeParetoReport }, { formatDiagnostic }, { VERSION }] = await Promise.all([
       import('bench/metrics/index.js'), import('bench/pareto/index.js'), import('bench/report/html/write-pareto-report.js'),
@@ -55,7 +56,6 @@ export const reportPareto: ArtifactTaskDef = {
     });
     await writeJson(ctx.outDir, 'ranking.json', rows.map((r, i) => ({ point: r.pointId, rank: result.ranking.rank[i] })));
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(`${ctx.outDir}/front.txt`, `${result.frontTable}\n`);
-    ctx.log.info(`Pareto front:\n${result.frontTable}`);
+    await writeFile(`${ctx.outDir}/front.txt`, `Pareto front (results/report.html, results/metrics.arrow):\n${result.frontTable}\n`);
   },
 };

@@ -1,4 +1,5 @@
 /** `bench [targets] [key=value ...] [--dry-run] [-j N] [--force TASK] [--keep-going]`. */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectTargets } from '../graph/select-targets.js';
 import { renderGraph } from '../graph/export/render-graph.js';
@@ -14,6 +15,20 @@ import { runGraph } from '../runner/run-graph.js';
 import type { CliArgs } from './parse-args.js';
 import { openProject } from './open-project.js';
 import { printDiagnostics } from './main.js';
+
+/** Prints each target's `summary` file, so an up-to-date run still shows its result (e.g. the Pareto front). */
+function printSummaries(ids: string[], outputOf: (id: string) => string | undefined, dirOf: (digest: string) => string, graph: { tasks: Map<string, { def: { kind: string; summary?: string } }> }): void {
+  for (const id of ids) {
+    const def = graph.tasks.get(id)?.def;
+    const digest = outputOf(id);
+    if (!def || def.kind !== 'artifact' || !def.summary || !digest) continue;
+    try {
+      process.stdout.write(`\n${readFileSync(join(dirOf(digest), def.summary), 'utf8')}`);
+    } catch {
+      // A summary is a courtesy; its absence is not a failure of the run.
+    }
+  }
+}
 
 /** Plans, prints (dry run) or runs; returns the exit status. */
 export async function runCommand(args: CliArgs, root: string): Promise<number> {
@@ -53,6 +68,7 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
     });
     store.saveFileStats(project.hasher.changed);
     publishResults({ root, graph, blobs: project.blobs, targets: sel.ids, outputs: summary.outputs });
+    if (summary.ok) printSummaries(sel.ids, (id) => summary.outputs.get(id), (digest) => project.blobs.dirOf(digest), graph);
     if (summary.cancelled) return 130;
     return summary.ok ? 0 : 1;
   } finally {

@@ -75,6 +75,8 @@ export interface ArtifactTaskDef extends TaskDefBase {
   kind: 'artifact';
   /** File names in `outDir` copied to `results/` top level after commit (e.g. `report.html`). */
   publish?: string[];
+  /** A text file in `outDir` the CLI prints after a run that targets this task, run or up to date. */
+  summary?: string;
   run(ctx: TaskContext): Promise<void>;
 }
 

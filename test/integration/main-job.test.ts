@@ -1,0 +1,62 @@
+/**
+ * The README's main command on a copy of this project: the full default sweep on the embedded
+ * simulator writes the report and the metrics table, prints the front, and a second run does nothing.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readArrowFile } from '../../src/results/arrow-file.js';
+import { REPO } from './engine-project.js';
+
+let dir = '';
+const bench = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'bench.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bench-main-'));
+  for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('bench report:pareto on the embedded default', () => {
+  it('runs the full matrix, prints the front and writes report.html and metrics.arrow', async () => {
+    const r = bench('report:pareto');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    // One image serves every point; 81 runs, 81 metrics, one report.
+    expect(r.out).toMatch(/done: 164 ran, 0 up to date, 0 failed/);
+    expect(r.out).toMatch(/Pareto front/);
+    expect(r.out).toMatch(/\d+ of 27 points on the front/);
+    expect(existsSync(join(dir, 'results', 'report.html'))).toBe(true);
+    const table = await readArrowFile(join(dir, 'results', 'metrics.arrow'));
+    expect(table.numRows).toBe(27);
+    const reps = table.getChild('reps')?.toArray() as Int32Array;
+    expect([...reps].every((n) => n === 3)).toBe(true);
+    const config = readFileSync(join(dir, 'results', 'report-pareto', 'all', 'ranking.json'), 'utf8');
+    expect(JSON.parse(config)).toHaveLength(27);
+  }, 240_000);
+
+  it('runs nothing the second time and still shows the front', () => {
+    const r = bench('report:pareto');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/done: 0 ran, 164 up to date, 0 failed/);
+    expect(r.out).toMatch(/of 27 points on the front/);
+  });
+
+  it('after an edit of the flux config, plans only the flux runs again, naming the key', () => {
+    const file = join(dir, 'conf', 'scheduler', 'flux.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('queue-policy: easy', 'queue-policy: fcfs'));
+    const r = bench('report:pareto', '--dry-run');
+    expect(r.code).toBe(0);
+    const runs = r.out.split('\n').filter((l) => /^run\s+workload:run\[/.test(l));
+    expect(runs).toHaveLength(27);
+    for (const l of runs) expect(l).toMatch(/-flux-.*config-changed.*queue-policy.*easy.*fcfs/);
+    expect(r.out.split('\n').filter((l) => /^skip\s+workload:run\[/.test(l))).toHaveLength(54);
+  });
+});

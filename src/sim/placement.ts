@@ -72,7 +72,9 @@ export class NodeState {
       const g = Math.ceil(req.gpus / req.nodes);
       for (const n of order) {
         if (freeC(n) >= c && freeG(n) >= g) {
-          nodes.push(n), cores.push(c), gpus.push(g);
+          nodes.push(n);
+          cores.push(c);
+          gpus.push(g);
           if (nodes.length === req.nodes) break;
         }
       }
@@ -87,7 +89,10 @@ export class NodeState {
         const g = Math.min(freeG(n), remG);
         const c = Math.min(freeC(n), Math.max(1, remC));
         if (g <= 0 || c <= 0) continue;
-        used.set(n, nodes.length), nodes.push(n), cores.push(c), gpus.push(g);
+        used.set(n, nodes.length);
+        nodes.push(n);
+        cores.push(c);
+        gpus.push(g);
         remG -= g;
         remC = Math.max(0, remC - c);
       }
@@ -96,7 +101,9 @@ export class NodeState {
         if (used.has(n)) continue;
         const c = Math.min(freeC(n), remC);
         if (c <= 0) continue;
-        nodes.push(n), cores.push(c), gpus.push(0);
+        nodes.push(n);
+        cores.push(c);
+        gpus.push(0);
         remC -= c;
       }
       if (remC > 0 || remG > 0) return undefined;

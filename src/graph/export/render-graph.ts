@@ -5,12 +5,18 @@
 import { formatReason } from '../../hash/fingerprint.js';
 import type { Plan } from '../../runner/plan.js';
 import type { TaskGraph } from '../task-graph.js';
+import { renderHtml } from './render-html.js';
+import { renderDot, renderJson, renderMermaid } from './render-text.js';
 
 export type GraphFormat = 'ascii' | 'dot' | 'mermaid' | 'json' | 'html';
 
 /** Renderers by format; formats other than ascii register themselves here. */
 export const GRAPH_FORMATS: Partial<Record<GraphFormat, (graph: TaskGraph, plan: Plan) => string>> = {
   ascii: renderAscii,
+  dot: renderDot,
+  mermaid: renderMermaid,
+  json: renderJson,
+  html: renderHtml,
 };
 
 /** Renders the planned part of the graph; throws for a format with no renderer (a bug, the CLI validates). */

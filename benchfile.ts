@@ -4,11 +4,12 @@
  */
 import type { Benchfile } from 'bench';
 import { clusterProvision, schedulerConfigure } from './tasks/cluster.js';
+import { reportFidelity } from './tasks/fidelity.js';
 import { imageBuild } from './tasks/image.js';
 import { metrics } from './tasks/metrics.js';
 import { reportPareto } from './tasks/report.js';
 import { workloadRun } from './tasks/workload.js';
 
 export default {
-  tasks: [imageBuild, clusterProvision, schedulerConfigure, workloadRun, metrics, reportPareto],
+  tasks: [imageBuild, clusterProvision, schedulerConfigure, workloadRun, metrics, reportPareto, reportFidelity],
 } satisfies Benchfile;

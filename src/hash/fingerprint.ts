@@ -20,9 +20,26 @@ export interface Fingerprint {
   rep: number | null;
 }
 
+// A task's config slice is one object for the whole run; its canonical text is computed once.
+const configText = new WeakMap<object, string>();
+
+/**
+ * The canonical JSON of the record — the text stored in the cache and hashed for the digest —
+ * identical to `canonicalJson(fp)` but built field by field in key order, reusing the config
+ * slice's text: the no-op check builds one per task.
+ */
+export function fingerprintJson(fp: Fingerprint): string {
+  let config = configText.get(fp.config);
+  if (config === undefined) {
+    config = canonicalJson(fp.config);
+    configText.set(fp.config, config);
+  }
+  return `{"config":${config},"deps":${canonicalJson(fp.deps)},"inputs":${canonicalJson(fp.inputs)},"rep":${canonicalJson(fp.rep)},"task":${JSON.stringify(fp.task)},"version":${JSON.stringify(fp.version)}}`;
+}
+
 /** sha256 of the canonical JSON of the record. */
 export function fingerprintDigest(fp: Fingerprint): string {
-  return sha256Hex(canonicalJson(fp));
+  return sha256Hex(fingerprintJson(fp));
 }
 
 /** Why a task must run (or does not), in the kebab-case vocabulary shown by `--dry-run`. */

@@ -126,6 +126,7 @@ export const ProviderSchema = z.discriminatedUnion('kind', [
   closedObject({
     kind: z.literal('ssh'), hosts: z.array(z.string()).min(1), user: z.string(), key: z.string(),
     port: opt(z.number().int().min(1).max(65535)), manage_scheduler: opt(z.boolean()), time_scale: opt(positive),
+    known_hosts: opt(z.string()), host_keys: opt(z.record(z.string(), z.string())),
   }),
 ]);
 export type ProviderConfig = z.infer<typeof ProviderSchema>;

@@ -12,8 +12,8 @@ export async function providerFor(kind: string): Promise<Provider | string> {
   switch (kind) {
     case 'sim': return (await import('./sim/index.js')).simProvider;
     case 'libvirt': return (await import('./libvirt/libvirt-provider.js')).libvirtProvider;
-    case 'netns':
-    case 'ssh': return `provider "${kind}" is not built yet (the SSH transport and real SLURM are still to come); use provider=sim or provider=libvirt`;
+    case 'netns': return (await import('./netns/netns-provider.js')).netnsProvider;
+    case 'ssh': return `provider "${kind}" is not built yet (the SSH transport and real SLURM are still to come); use provider=sim, netns or libvirt`;
     default: return `unknown provider kind "${kind}" (expected one of ${PROVIDER_KINDS.join(', ')})`;
   }
 }

@@ -13,7 +13,7 @@ export async function providerFor(kind: string): Promise<Provider | string> {
     case 'sim': return (await import('./sim/index.js')).simProvider;
     case 'libvirt': return (await import('./libvirt/libvirt-provider.js')).libvirtProvider;
     case 'netns': return (await import('./netns/netns-provider.js')).netnsProvider;
-    case 'ssh': return `provider "${kind}" is not built yet (the SSH transport and real SLURM are still to come); use provider=sim, netns or libvirt`;
+    case 'ssh': return (await import('./ssh/ssh-provider.js')).sshProvider;
     default: return `unknown provider kind "${kind}" (expected one of ${PROVIDER_KINDS.join(', ')})`;
   }
 }

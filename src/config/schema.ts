@@ -117,11 +117,15 @@ export type WorkloadConfig = z.infer<typeof WorkloadSchema>;
 const subnet = z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'a CIDR subnet like 10.77.0.0/24');
 export const ProviderSchema = z.discriminatedUnion('kind', [
   closedObject({ kind: z.literal('sim') }),
-  closedObject({ kind: z.literal('netns'), subnet, bridge: z.string(), scale_to_host: opt(z.boolean()), time_scale: opt(positive) }),
+  closedObject({
+    kind: z.literal('netns'), subnet, bridge: z.string(), scale_to_host: opt(z.boolean()), time_scale: opt(positive),
+    state_dir: opt(z.string()), ready_timeout_s: opt(positive),
+  }),
   closedObject({
     kind: z.literal('libvirt'), uri: z.string(), accel: z.enum(['auto', 'kvm', 'tcg']), cpu_mode: opt(z.string()),
     pin_vcpus: opt(z.boolean()), hugepages: opt(z.boolean()), boot: opt(z.enum(['direct-kernel', 'disk'])),
     scale_to_host: opt(z.boolean()), subnet: opt(subnet), time_scale: opt(positive),
+    runtime: opt(z.enum(['auto', 'libvirt', 'qemu'])), tcg_cpu_model: opt(z.string()), state_dir: opt(z.string()), ready_timeout_s: opt(positive),
   }),
   closedObject({
     kind: z.literal('ssh'), hosts: z.array(z.string()).min(1), user: z.string(), key: z.string(),

@@ -21,9 +21,12 @@ export interface SshTarget {
 }
 
 export interface ExecOptions {
-  /** Kill the remote command and reject with kind `timed-out` after this long. */
+  /**
+   * Reject with kind `timed-out` after this long (counted from the call, so it includes connecting)
+   * and kill the remote command's process group: TERM, then KILL after a grace period.
+   */
   timeoutMs?: number;
-  /** Abort rejects with kind `cancelled` and closes the channel (the remote process gets SIGHUP). */
+  /** Abort rejects with kind `cancelled` and kills the remote process group as for `timeoutMs`. */
   signal?: AbortSignal;
   /** Written to the command's standard input, then closed. */
   stdin?: string | Buffer;
@@ -33,6 +36,7 @@ export interface ExecOptions {
 export interface ExecResult {
   /** Exit status, or null when the command died of a signal. */
   code: number | null;
+  /** The signal that ended the command, as ssh2 names it (`SIGTERM`), when `code` is null. */
   signal?: string;
   stdout: string;
   stderr: string;

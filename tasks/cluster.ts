@@ -3,6 +3,7 @@
  * dependent workload run must execute, are shared, and are torn down after the last one.
  */
 import type { Cluster, ResourceTaskDef, SchedulerHandle, Topology } from 'bench';
+import { join } from 'node:path';
 import { failUnless, onlyDep, readJson } from './io.js';
 
 function backendContext(ctx: { signal: AbortSignal; log: import('bench').Logger; outDir: string }) {
@@ -21,13 +22,25 @@ export const clusterProvision: ResourceTaskDef<Cluster> = {
     const providerConfig = ctx.config['provider'] as Record<string, unknown>;
     const provider = failUnless(await providerFor(String(providerConfig['kind'])));
     const image = await readJson<Record<string, unknown>>(onlyDep(ctx.deps, 'image:build').dir, 'image.json');
-    const config = { ...providerConfig, image, budget: ctx.config['budget'] };
+    const config = { ...providerConfig, image, budget: ctx.config['budget'], cache_dir: join(ctx.projectRoot, 'cache') };
+    // A kill -9 during an earlier `up` leaves a cluster the ledger never got a handle for.
+    const cleaned = await provider.cleanupLeftovers?.(config);
+    if (cleaned) ctx.log.info(cleaned);
     return provider.up(ctx.config['topology'] as Topology, config, backendContext(ctx));
   },
   async down(cluster, ctx) {
     const { providerFor } = await import('bench/backends/registry.js');
     const provider = failUnless(await providerFor(cluster.provider));
     await provider.down(cluster, backendContext(ctx));
+  },
+  async cleanupLeftovers(ctx) {
+    const { providerFor, PROVIDER_KINDS } = await import('bench/backends/registry.js');
+    for (const kind of PROVIDER_KINDS) {
+      const provider = await providerFor(kind);
+      if (typeof provider === 'string' || !provider.cleanupLeftovers) continue;
+      const cleaned = await provider.cleanupLeftovers({ cache_dir: join(ctx.projectRoot, 'cache') });
+      if (cleaned) ctx.log.info(cleaned);
+    }
   },
 };
 

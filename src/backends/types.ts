@@ -52,6 +52,12 @@ export interface Provider {
   kind: string;
   up(topology: Topology, config: Record<string, unknown>, ctx: BackendContext): Promise<Cluster>;
   down(cluster: Cluster, ctx: BackendContext): Promise<void>;
+  /**
+   * Destroys what earlier processes left behind — clusters recorded in the provider's state but
+   * whose owning bench process is dead (a kill -9 during `up`, before the ledger had a handle).
+   * Returns a line for the log, empty when there was nothing.
+   */
+  cleanupLeftovers?(config: Record<string, unknown>): Promise<string>;
 }
 
 /** A configured, running scheduler on a cluster. */

@@ -10,6 +10,8 @@ import type { CliArgs } from './parse-args.js';
 import { printDiagnostics } from './main.js';
 import { openProject, type Project } from './open-project.js';
 import { pidAlive } from '../cache/sqlite-store.js';
+import type { RunEvent } from '../report/events.js';
+import { recoverStale } from '../runner/recover.js';
 
 const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 
@@ -56,6 +58,7 @@ async function dispatch(args: CliArgs, p: Project): Promise<number> {
     case 'explain':
       return explain(p, sel.ids, entries, plan);
     case 'gc':
+      await collectLeftovers(p);
       return gc(p, entries);
     default:
       return printDiagnostics([{ severity: 'error', message: `unhandled command ${args.command}` }]);
@@ -78,6 +81,21 @@ function explain(p: Project, ids: string[], entries: ReturnType<Project['store']
     out(`difference: ${diff ? formatReason(diff) : fp ? 'none' : 'dependencies will rerun'}`);
   }
   return 0;
+}
+
+/** Tears down resources left by dead processes: those in the ledger, then what each resource task finds itself. */
+async function collectLeftovers(p: Project): Promise<void> {
+  const lines: string[] = [];
+  const emit = (e: RunEvent): void => {
+    if (e.kind === 'resource-down') lines.push(`tore down ${e.taskId}${e.error ? ` (${e.error})` : ''}`);
+    else if (e.kind === 'task-log') lines.push(e.message);
+  };
+  await recoverStale({ store: p.store, graph: p.graph, emit, projectRoot: p.root, cacheDir: p.cacheDir });
+  const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`warning: ${m}`), debug: () => undefined };
+  for (const def of p.graph.defs.values()) {
+    if (def.kind === 'resource' && def.cleanupLeftovers) await def.cleanupLeftovers({ projectRoot: p.root, log });
+  }
+  for (const l of lines) out(l);
 }
 
 /** Removes store dirs no entry references and stale temp dirs. */

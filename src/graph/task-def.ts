@@ -89,6 +89,11 @@ export interface ResourceTaskDef<Handle = unknown> extends TaskDefBase {
   kind: 'resource';
   up(ctx: TaskContext): Promise<Handle>;
   down(handle: Handle, ctx: TaskContext): Promise<void>;
+  /**
+   * Destroys what dead bench processes left behind that the ledger cannot know of (a kill -9
+   * in the middle of `up`, before there was a handle). `bench gc` calls it.
+   */
+  cleanupLeftovers?(ctx: { projectRoot: string; log: Logger }): Promise<void>;
 }
 
 export type TaskDef = ArtifactTaskDef | ResourceTaskDef;

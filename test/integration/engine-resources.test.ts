@@ -88,4 +88,41 @@ describe('resource lifecycle', () => {
     expect(p.log()).toContain(`down ${token}`);
     expect(existsSync(join(p.dir, `live-${token}`))).toBe(false);
   }, 30_000);
+
+  it('bench gc tears down ledger leftovers and what a resource task finds itself after a kill -9 during up', async () => {
+    p = makeProject(`${PRELUDE}
+import { readdirSync, rmSync } from 'node:fs';
+export default {
+  tasks: [
+    { kind: 'resource', name: 'cluster:up', version: 1,
+      async up(ctx) {
+        writeFileSync(join(ctx.projectRoot, 'half-' + process.pid), '');
+        mark(ctx, 'half-up');
+        await sleep(60_000, undefined, { signal: ctx.signal });
+        return {};
+      },
+      async down() {},
+      async cleanupLeftovers(ctx) {
+        for (const f of readdirSync(ctx.projectRoot).filter((n) => n.startsWith('half-'))) {
+          const pid = Number(f.slice(5));
+          try { process.kill(pid, 0); continue; } catch { /* owner gone */ }
+          rmSync(join(ctx.projectRoot, f));
+          ctx.log.info('cleaned ' + f);
+        }
+      } },
+    { kind: 'artifact', name: 'job:one', version: 1, needs: ['cluster:up'], async run(ctx) { writeFileSync(join(ctx.outDir, 'x'), '1'); } },
+  ],
+} satisfies Benchfile;
+`);
+    const child = p.spawn(['job:one']);
+    await waitFor(() => p.log().includes('half-up'), 'resource coming up');
+    child.kill('SIGKILL');
+    await exited(child);
+    const half = `half-${child.pid}`;
+    expect(existsSync(join(p.dir, half))).toBe(true);
+    const r = p.run(['gc']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`cleaned ${half}`);
+    expect(existsSync(join(p.dir, half))).toBe(false);
+  }, 30_000);
 });

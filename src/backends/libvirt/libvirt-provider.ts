@@ -13,6 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BuiltImage } from '../../image/build-image.js';
 import type { BackendContext, Cluster, Host, Provider, Topology } from '../types.js';
+import { ownerAlive } from '../owner.js';
 import { detectAccel } from './detect-accel.js';
 import { planVms, type ClusterPlan } from './plan-vms.js';
 import { renderDomainXml, renderQemuArgs, type VmBootOptions } from './render-domain-xml.js';
@@ -23,7 +24,8 @@ import { waitForSsh } from './wait-ssh.js';
 
 /** Where live clusters are recorded so a later process finds leftovers. */
 export function vmStateDir(config: Record<string, unknown>): string {
-  return resolve(typeof config['state_dir'] === 'string' ? config['state_dir'] : 'cache/vms');
+  if (typeof config['state_dir'] === 'string') return resolve(config['state_dir']);
+  return resolve(typeof config['cache_dir'] === 'string' ? config['cache_dir'] : 'cache', 'vms');
 }
 
 function str(config: Record<string, unknown>, key: string, dflt: string): string {
@@ -99,7 +101,7 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
   if (plan.scaledNote) ctx.log.info(`libvirt: ${plan.scaledNote}`);
   const runtime = await chooseRuntime(str(config, 'runtime', 'auto'), ctx);
   const stateDir = vmStateDir(config);
-  const state: ClusterState = { id, runtime, dir: join(stateDir, id), bridge: plan.bridge, stateFile: join(stateDir, `${id}.json`), vms: [] };
+  const state: ClusterState = { id, runtime, dir: join(stateDir, id), bridge: plan.bridge, stateFile: join(stateDir, `${id}.json`), vms: [], owner: process.pid };
   await mkdir(state.dir, { recursive: true });
   // libvirt runs QEMU as its own user, which must reach the overlays and seeds.
   if (runtime === 'libvirt') for (const d of [stateDir, state.dir]) await chmod(d, 0o711);
@@ -149,7 +151,7 @@ async function down(cluster: Cluster, ctx: BackendContext): Promise<void> {
 }
 
 /** The libvirt/QEMU provider. */
-export const libvirtProvider: Provider = { kind: 'libvirt', up, down };
+export const libvirtProvider: Provider = { kind: 'libvirt', up, down, cleanupLeftovers: cleanupLibvirtOrphans };
 
 /** Clusters recorded in the state directory (live or half torn down). */
 export function findLeftovers(config: Record<string, unknown> = {}): ClusterState[] {
@@ -171,4 +173,15 @@ export async function cleanupLeftovers(config: Record<string, unknown> = {}): Pr
     await destroyCluster(s);
   }
   return running;
+}
+
+/** For the runner and `bench gc`: destroys clusters whose owning process is gone. */
+export async function cleanupLibvirtOrphans(config: Record<string, unknown>): Promise<string> {
+  const orphans = findLeftovers(config).filter((s) => !ownerAlive(s.owner));
+  let running = 0;
+  for (const s of orphans) {
+    running += s.vms.filter((v) => livePid(v) !== undefined).length;
+    await destroyCluster(s);
+  }
+  return orphans.length ? `libvirt: destroyed ${orphans.length} leftover cluster(s) of dead bench processes (${running} VMs were still running)` : '';
 }

@@ -25,6 +25,8 @@ export interface ClusterState {
   bridge: string;
   stateFile: string;
   vms: VmState[];
+  /** PID of the bench process that brought the cluster up: while it lives, the cluster is not a leftover. */
+  owner?: number;
 }
 
 async function ip(args: string[]): Promise<{ ok: boolean; err: string }> {

@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { waitForSsh } from '../libvirt/wait-ssh.js';
+import { ownerAlive } from '../owner.js';
 import type { BackendContext, Cluster, Host, Provider, Topology } from '../types.js';
 import { netnsStateDir, readStates, stateWriter, type NetnsState } from './netns-state.js';
 import { createBridge, createHostLinks, ensureSubnetFree, keygen, missingTools, prepareHostFiles, sshdLog, startHost, waitListening, type StartedHost } from './netns-runtime.js';
@@ -107,6 +108,7 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
   const state: NetnsState = {
     id, dir, stateFile: join(stateDir, `${id}.json`), bridge: plan.bridge, hostCidr: plan.hostCidr, prefix: plan.prefix,
     hosts: plan.hosts.map((h) => ({ ...h, dir: join(dir, h.name) })),
+    owner: process.pid,
   };
   // The whole plan is recorded before anything exists, so a crash at any point leaves a record
   // naming everything that might have been created.
@@ -135,7 +137,7 @@ async function down(cluster: Cluster, ctx: BackendContext): Promise<void> {
 }
 
 /** The netns provider: hosts as Linux namespaces on this machine, each with its own sshd. */
-export const netnsProvider: Provider = { kind: 'netns', up, down };
+export const netnsProvider: Provider = { kind: 'netns', up, down, cleanupLeftovers: cleanupNetnsOrphans };
 
 /** Clusters recorded in the state directory (`state_dir`, default `cache/netns`), live or half torn down. */
 export function findNetnsLeftovers(config: Record<string, unknown> = {}): NetnsState[] {
@@ -143,11 +145,20 @@ export function findNetnsLeftovers(config: Record<string, unknown> = {}): NetnsS
 }
 
 /** Destroys every leftover cluster; returns how many processes were still running in them. */
-export async function cleanupNetnsLeftovers(config: Record<string, unknown> = {}): Promise<number> {
+export async function cleanupNetnsLeftovers(config: Record<string, unknown> = {}, opts: { deadOwnersOnly?: boolean } = {}): Promise<number> {
   let running = 0;
   for (const s of findNetnsLeftovers(config)) {
+    if (opts.deadOwnersOnly && ownerAlive(s.owner)) continue;
     running += clusterPids(s).length;
     await destroyNetnsCluster(s);
   }
   return running;
+}
+
+/** For the runner and `bench gc`: destroys clusters whose owning process is gone. */
+export async function cleanupNetnsOrphans(config: Record<string, unknown>): Promise<string> {
+  const orphans = findNetnsLeftovers(config).filter((s) => !ownerAlive(s.owner));
+  if (!orphans.length) return '';
+  const running = await cleanupNetnsLeftovers(config, { deadOwnersOnly: true });
+  return `netns: destroyed ${orphans.length} leftover cluster(s) of dead bench processes (${running} processes were still running)`;
 }

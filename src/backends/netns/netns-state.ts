@@ -28,6 +28,8 @@ export interface NetnsState {
   hostCidr: string;
   prefix: number;
   hosts: NetnsHostState[];
+  /** PID of the bench process that brought the cluster up: while it lives, the cluster is not a leftover. */
+  owner?: number;
 }
 
 /** Files of one host under its directory; the sshd config path also marks its processes. */
@@ -43,7 +45,8 @@ export function hostPaths(h: { dir: string }): { hostKey: string; sshdConfig: st
 
 /** Where live clusters are recorded so a later process finds leftovers. */
 export function netnsStateDir(config: Record<string, unknown>): string {
-  return resolve(typeof config['state_dir'] === 'string' ? config['state_dir'] : 'cache/netns');
+  if (typeof config['state_dir'] === 'string') return resolve(config['state_dir']);
+  return resolve(typeof config['cache_dir'] === 'string' ? config['cache_dir'] : 'cache', 'netns');
 }
 
 /**

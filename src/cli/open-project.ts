@@ -52,7 +52,7 @@ export async function openProject(root: string, overrides: string[]): Promise<{ 
   const inputsOf = (task: Task): Record<string, string> => {
     let r = byDef.get(task.def);
     if (!r) {
-      r = {};
+      r = Object.create(null) as Record<string, string>;
       for (const pattern of task.def.inputs ?? []) {
         for (const f of expand(pattern, root, globCache)) r[f] = hasher.digest(f);
       }

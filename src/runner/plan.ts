@@ -40,7 +40,9 @@ export interface PlanInputs {
 
 /** Builds the fingerprint record; `depDigest` returns undefined when a dependency's output is not known yet. */
 export function fingerprintOf(task: Task, inputs: Record<string, string>, depDigest: (id: TaskId) => string | undefined): Fingerprint | undefined {
-  const deps: Record<string, string> = {};
+  // Null-prototype objects are dictionaries in V8: keyed by task ids, plain literals would make
+  // one hidden class per distinct id (10^5 of them on a large sweep).
+  const deps: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const d of task.deps) {
     const digest = depDigest(d);
     if (digest === undefined) return undefined;

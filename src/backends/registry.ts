@@ -18,11 +18,16 @@ export async function providerFor(kind: string): Promise<Provider | string> {
   }
 }
 
+/** Providers whose hosts are reached over SSH, where real schedulers run. */
+const REAL_HOST_PROVIDERS = new Set(['netns', 'libvirt', 'ssh']);
+
 /**
  * The simulator stands in for every scheduler on the `sim` provider (its presets map each
- * scheduler's keys). Real schedulers on real hosts are not built yet.
+ * scheduler's keys). On real hosts (netns, libvirt, ssh) SLURM runs for real; Flux and
+ * Kubernetes are not built yet.
  */
 export async function schedulerFor(providerKind: string, schedulerKind: string): Promise<Scheduler | string> {
   if (providerKind === 'sim') return (await import('./sim/index.js')).simScheduler;
-  return `scheduler "${schedulerKind}" on provider "${providerKind}" is not built yet: real SLURM, Flux and Kubernetes are still to come; on provider=sim all three are simulated`;
+  if (schedulerKind === 'slurm' && REAL_HOST_PROVIDERS.has(providerKind)) return (await import('./slurm/index.js')).slurmScheduler;
+  return `scheduler "${schedulerKind}" on provider "${providerKind}" is not built yet: real Flux and Kubernetes are still to come; on provider=sim all three are simulated`;
 }

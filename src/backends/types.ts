@@ -3,6 +3,7 @@
  * submits and collects. The simulator is one implementation among others. Every handle here is
  * JSON, because it is written to the resource ledger and a later process may tear it down.
  */
+import type { HostSample } from '../results/host-series.js';
 import type { JobRecord, JobSpec } from '../workload/job.js';
 import type { Logger } from '../graph/task-def.js';
 
@@ -89,6 +90,8 @@ export interface RunResult {
     fragmentation: number;
     backfilled: number;
   };
+  /** Host counters sampled during a real run, on the jobs' clock (written as hosts.arrow). */
+  hosts?: HostSample[];
 }
 
 export interface Scheduler {

@@ -31,6 +31,11 @@ export const PARTITION = 'batch';
 
 export interface RenderOptions {
   clusterName: string;
+  /**
+   * Let slurmd accept declared sizes larger than its host (`SlurmdParameters=config_overrides`).
+   * Default: when the provider says sizes were scaled (`cluster.scaledNote`).
+   */
+  configOverrides?: boolean;
 }
 
 export interface RenderedSlurmConf {
@@ -117,10 +122,10 @@ function baseLines(cluster: Cluster, head: Host, opts: RenderOptions): Map<strin
     ['SlurmctldPidFile', p.slurmctldPid],
     ['SlurmdPidFile', p.slurmdPid],
     ['ReturnToService', '2'],
-    // No PMIx library in the image: without this slurmd logs plugin errors on every start.
+    // The payloads (sleep, stress-ng, srun) need no MPI wiring.
     ['MpiDefault', 'none'],
     ['MailProg', '/bin/true'],
-    ...(cluster.scaledNote ? [['SlurmdParameters', 'config_overrides'] as [string, string]] : []),
+    ...((opts.configOverrides ?? cluster.scaledNote !== undefined) ? [['SlurmdParameters', 'config_overrides'] as [string, string]] : []),
     ...(cluster.hosts.some((h) => h.role === 'compute' && h.gpus > 0) ? [['GresTypes', 'gpu'] as [string, string]] : []),
   ]);
 }
@@ -190,7 +195,7 @@ export function renderSlurmConf(cluster: Cluster, config: Record<string, unknown
   const lines = baseLines(cluster, head, opts);
   addConfigKeys(lines, config, diagnostics);
   addMemoryDefault(lines, computes, notes);
-  if (cluster.scaledNote) notes.push(`SlurmdParameters=config_overrides: ${cluster.scaledNote}`);
+  if (lines.get('SlurmdParameters')?.includes('config_overrides')) notes.push(`SlurmdParameters=config_overrides: ${cluster.scaledNote ?? 'declared sizes exceed the hosts'}`);
   const text = [
     '# slurm.conf written by bench for this cluster; scheduling keys come from the scheduler config.',
     ...[...lines.entries()].map(([k, v]) => `${k}=${v}`),

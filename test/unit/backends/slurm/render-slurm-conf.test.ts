@@ -76,6 +76,8 @@ describe('renderSlurmConf', () => {
     expect(value(r.text, 'SlurmdParameters')).toBeUndefined();
     const scaled = renderSlurmConf({ ...cluster, scaledNote: 'declared 8 CPUs per host on a 2-CPU machine' }, preset, { clusterName: 'b' });
     expect(value(scaled.text, 'SlurmdParameters')).toBe('config_overrides');
+    const probed = renderSlurmConf(cluster, { ...preset, SlurmdParameters: 'shutdown_on_reboot' }, { clusterName: 'b', configOverrides: true });
+    expect(value(probed.text, 'SlurmdParameters')).toBe('shutdown_on_reboot,config_overrides');
   });
 
   it('skips bench keys, lets the config replace a default, and errors on unknown or owned keys by name', () => {

@@ -1,0 +1,164 @@
+/**
+ * Real SLURM 22.05 (slurmctld, slurmd, munged) on a 1 head + 2 compute netns cluster: a value
+ * SLURM rejects is reported by key; a 20-job workload with multi-node and GPU jobs runs to
+ * completion with a record per job and a host series; stop and down leave no namespace and no
+ * slurm, munge or sshd process behind. Needs root, iproute2, util-linux, openssh-server, munge
+ * and slurm-wlm; under CI=true it runs or fails, never skips.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { cleanupNetnsLeftovers, netnsProvider } from '../../src/backends/netns/netns-provider.js';
+import { slurmScheduler, type SlurmRunResult } from '../../src/backends/slurm/index.js';
+import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../../src/backends/types.js';
+import { computeRunMetrics } from '../../src/metrics/index.js';
+import type { JobSpec } from '../../src/workload/job.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const tools = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'munge', 'sinfo', 'sbatch', 'squeue'];
+const missing = tools.filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
+for (const f of ['/usr/sbin/sshd', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged']) if (!existsSync(f)) missing.push(f);
+const why = process.getuid?.() !== 0 ? 'needs root for namespaces, bridge and mounts' : missing.length ? `missing ${missing.join(', ')}` : '';
+if (why && process.env['CI'] === 'true') throw new Error(`SLURM netns test cannot run under CI: ${why}`);
+
+const topology: Topology = { name: 'slurm-it', head_nodes: { count: 1, vcpus: 1, memory_gib: 1 }, compute_nodes: { count: 2, vcpus: 4, memory_gib: 4, gpus: 1 } };
+const TIME_SCALE = 0.1;
+const stateDir = mkdtempSync(join(tmpdir(), 'bench-slurm-it-'));
+const providerConfig = { kind: 'netns', subnet: '10.82.0.0/24', bridge: 'bnb', scale_to_host: true, state_dir: stateDir, ready_timeout_s: 30 };
+const schedulerConfig = parse(readFileSync(join(root, 'conf/scheduler/slurm.yaml'), 'utf8')) as Record<string, unknown>;
+const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+const ctx: BackendContext = { signal: new AbortController().signal, log: quiet, workDir: stateDir };
+
+/**
+ * 20 jobs over 120 s of workload time (12 s real): every fourth spans both nodes, every fifth
+ * wants the node's GPU; 20-70 s runs (2-7 s real) so each is longer than SLURM's 1 s resolution.
+ */
+function workload(): JobSpec[] {
+  return Array.from({ length: 20 }, (_, i): JobSpec => {
+    const nodes = i % 4 === 3 ? 2 : 0;
+    return {
+      id: i + 1, user: `u${i % 3}`, submit: i * 6, cores: nodes ? 2 + (i % 3) * 2 : 1 + (i % 4), nodes,
+      gpus: i % 5 === 4 ? 1 : 0, memoryMiB: 256, runtime: 20 + (i * 7) % 50, walltime: 600,
+    };
+  });
+}
+
+/** Inode of each cluster namespace, to find the processes living in them. */
+function namespaceInodes(cluster: Cluster): Set<string> {
+  const hosts = (cluster.data['hosts'] ?? []) as Array<{ netns: string }>;
+  return new Set(hosts.map((h) => spawnSync('stat', ['-L', '-c', '%i', `/run/netns/${h.netns}`], { encoding: 'utf8' }).stdout.trim()).filter(Boolean));
+}
+
+interface Proc { pid: number; comm: string; cmdline: string }
+
+/** Live (not zombie) processes whose network namespace is one of `inodes`. */
+function processesIn(inodes: Set<string>): Proc[] {
+  const out: Proc[] = [];
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const ns = /\[(\d+)\]/.exec(readlinkSync(`/proc/${p}/ns/net`))?.[1];
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      if (!ns || !inodes.has(ns) || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
+      out.push({ pid: Number(p), comm: readFileSync(`/proc/${p}/comm`, 'utf8').trim(), cmdline: readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ') });
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
+}
+
+/** Polls until `f` holds (processes take a moment to be reaped after they exit). */
+async function eventually(f: () => boolean, ms = 15_000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
+const daemons = (ps: Proc[]) => ps.filter((p) => /^(slurmctld|slurmd|slurmstepd|munged)$/.test(p.comm));
+
+describe.skipIf(why !== '')('SLURM on netns hosts', () => {
+  let cluster: Cluster | undefined;
+  let handle: SchedulerHandle | undefined;
+  let inodes = new Set<string>();
+
+  beforeAll(async () => {
+    cluster = await netnsProvider.up(topology, providerConfig, ctx);
+    inodes = namespaceInodes(cluster);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (handle) await slurmScheduler.stop(handle, ctx).catch(() => undefined);
+    if (cluster) await netnsProvider.down(cluster, ctx).catch(() => undefined);
+    await cleanupNetnsLeftovers({ state_dir: stateDir });
+    rmSync(stateDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('reports a slurm.conf value SLURM rejects by its key, with slurmctld\'s words, and leaves no daemon', async () => {
+    const bad = { ...schedulerConfig, SchedulerType: 'sched/bogus' };
+    const err = await slurmScheduler.configure(cluster as Cluster, bad, ctx).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toMatch(/SLURM rejected scheduler\.SchedulerType \(sched\/bogus\)/);
+    expect(err?.message).toMatch(/slurmctld\.log:\n.*sched\/bogus/);
+    expect(await eventually(() => daemons(processesIn(inodes)).length === 0)).toBe(true);
+  }, 120_000);
+
+  it('runs a 20-job workload to completion and records every job, the settings and the hosts', async () => {
+    const started = Date.now();
+    handle = await slurmScheduler.configure(cluster as Cluster, schedulerConfig, ctx);
+    const bringUp = (Date.now() - started) / 1000;
+    expect(daemons(processesIn(inodes)).map((p) => p.comm).sort()).toEqual(['munged', 'munged', 'munged', 'slurmctld', 'slurmd', 'slurmd']);
+
+    const specs = workload();
+    const r = (await slurmScheduler.run(handle, specs, { timeScale: TIME_SCALE, seed: 1, ctx })) as SlurmRunResult;
+    expect(r.jobs.map((j) => j.id)).toEqual(specs.map((s) => s.id));
+    for (const [i, j] of r.jobs.entries()) {
+      const s = specs[i] as JobSpec;
+      const label = `job ${j.id}: ${JSON.stringify(j)}`;
+      expect(j.state, label).toBe('completed');
+      expect(j.start, label).toBeGreaterThanOrEqual(j.submit);
+      expect(j.end, label).toBeGreaterThan(j.start);
+      // A job that leaves the node count to SLURM may be spread over both nodes.
+      if (s.nodes > 0) expect(j.nodes, label).toBe(s.nodes);
+      else expect([1, 2], label).toContain(j.nodes);
+      expect(j.cores, label).toBe(s.cores);
+      // Runs last the payload's time, give or take SLURM's one-second resolution and start-up (2 s real, 20 s of workload time).
+      expect(Math.abs(j.end - j.start - s.runtime), label).toBeLessThanOrEqual(2 / TIME_SCALE);
+    }
+    expect(Math.abs((r.jobs[0]?.submit ?? -1) - 0)).toBe(0);
+
+    const m = computeRunMetrics(r.jobs, 8);
+    expect(m.makespan).toBeGreaterThan(0);
+    expect(m.utilization).toBeGreaterThan(0);
+    expect(m.utilization).toBeLessThanOrEqual(1);
+    expect(m.fairness).toBeGreaterThan(0);
+
+    expect(r.settings).toMatchObject({ bf_interval: 1, sched_min_interval: 0, time_scale: TIME_SCALE, payload: 'sleep', time_resolution_s: 10 });
+    expect(r.warnings.join('\n')).toMatch(/PriorityWeightFairshare can only be used with SlurmDBD/);
+    for (const h of (cluster as Cluster).hosts) {
+      const rows = r.hosts.filter((s) => s.host === h.name);
+      expect(rows.length, h.name).toBeGreaterThan(3);
+      expect(rows.every((s) => s.cpuBusy >= 0 && s.cpuBusy <= 1 && s.memUsed > 0 && s.netRx > 0)).toBe(true);
+    }
+    console.log(`slurm netns: bring-up ${bringUp.toFixed(2)} s, run ${((Date.now() - started) / 1000 - bringUp).toFixed(1)} s, ` +
+      `sbatch ${String(r.settings['submit_ms_per_job'])} ms/job, makespan ${m.makespan.toFixed(0)} s (workload), utilization ${m.utilization.toFixed(2)}`);
+  }, 240_000);
+
+  it('stop leaves no daemon and is idempotent; down leaves no namespace and no process', async () => {
+    await slurmScheduler.stop(handle as SchedulerHandle, ctx);
+    expect(await eventually(() => daemons(processesIn(inodes)).length === 0)).toBe(true);
+    await slurmScheduler.stop(handle as SchedulerHandle, ctx);
+    const sshds = processesIn(inodes);
+    expect(sshds.every((p) => p.comm === 'sshd')).toBe(true);
+    await netnsProvider.down(cluster as Cluster, ctx);
+    const id = String(cluster?.data['id']);
+    cluster = undefined;
+    expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toContain(`bench-${id}-`);
+    expect(await eventually(() => sshds.every((p) => !existsSync(`/proc/${p.pid}`) || !readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes(stateDir)))).toBe(true);
+    // The handle of a torn-down cluster still stops cleanly (hosts gone count as stopped).
+    await slurmScheduler.stop(handle as SchedulerHandle, ctx);
+    handle = undefined;
+  }, 120_000);
+});

@@ -40,7 +40,16 @@ mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 mount -o remount,rw /
-mkdir -p /run/sshd /run/munge /var/run
+# SLURM 22.05 detects the cgroup version from /sys/fs/cgroup: a tmpfs with a named v1 hierarchy
+# at systemd/ reads as v1, whose plugin needs nothing more; v2 would need systemd's D-Bus to
+# create slurmstepd's scope, and without any mount slurmd refuses to start.
+mount -t tmpfs -o mode=0755 cgroup /sys/fs/cgroup
+mkdir -p /sys/fs/cgroup/systemd
+mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd
+# What the scheduler daemons expect of a booted host; they are started later over SSH.
+mkdir -p /run/sshd /run/munge /run/lock /var/run /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
+chmod 1777 /run/lock
+chown munge:munge /run/munge 2>/dev/null || true
 /usr/local/sbin/bench-seed > /dev/console 2>&1
 /usr/sbin/sshd -E /run/sshd.log
 echo "bench: sshd started" > /dev/console

@@ -4,6 +4,7 @@
  * values (addresses, keys, hostnames) are deliberately absent because they are applied per VM.
  */
 import { createHash } from 'node:crypto';
+import { MINIMAL_INIT, SEED_SCRIPT, SEED_UNIT } from './guest-files.js';
 
 /** The `image` config group (conf/image/*.yaml). */
 export interface ImageConfig {
@@ -21,16 +22,19 @@ export interface ImageConfig {
 }
 
 /**
- * Bumped whenever the build recipe in this folder changes (init script, dpkg excludes, layout),
- * because those change the image without any config change.
+ * Bumped whenever the build recipe in build-image.ts changes (dpkg excludes, layout), because
+ * that changes the image without any config change. The guest files are digested on their own.
  */
 export const IMAGE_BUILDER_VERSION = 3;
+
+/** The files bench writes into the root filesystem (guest-files.ts), by name. */
+export const GUEST_FILES: Readonly<Record<string, string>> = { 'bench-init': MINIMAL_INIT, 'bench-seed': SEED_SCRIPT, 'bench-seed.service': SEED_UNIT };
 
 /** Packages every Debian image needs whatever the config says: the VM must boot and serve SSH. */
 export const BASE_PACKAGES = ['linux-image-amd64', 'openssh-server', 'iproute2', 'kmod', 'e2fsprogs'];
 
 /** The canonical description of an image; equal objects mean an identical image. */
-export function imageFingerprintInput(image: ImageConfig): Record<string, unknown> {
+export function imageFingerprintInput(image: ImageConfig, guestFiles: Readonly<Record<string, string>> = GUEST_FILES): Record<string, unknown> {
   const packages = [...new Set([...(image.packages ?? []), ...(image.builder === 'debian' ? BASE_PACKAGES : [])])].sort();
   const known = new Set(['builder', 'suite', 'variant', 'mirror', 'packages', 'size_gib', 'flake', 'init']);
   // Unknown keys are customisations: they may change the image, so they count, sorted for stability.
@@ -53,6 +57,8 @@ export function imageFingerprintInput(image: ImageConfig): Record<string, unknow
     flake: image.flake ?? null,
     // The init script is part of the root filesystem.
     init: image.init ?? 'minimal',
+    // The init and seed scripts are in the root filesystem too: editing one must rebuild the image.
+    guestFiles: createHash('sha256').update(canonicalJson(guestFiles)).digest('hex').slice(0, 16),
     customisations,
   };
 }

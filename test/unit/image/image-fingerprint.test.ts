@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageDigest, imageFingerprintInput, type ImageConfig } from '../../../src/image/image-fingerprint.js';
+import { canonicalJson, GUEST_FILES, imageDigest, imageFingerprintInput, type ImageConfig } from '../../../src/image/image-fingerprint.js';
 
 const base: ImageConfig = {
   builder: 'debian', suite: 'bookworm', variant: 'minbase', mirror: 'http://deb.debian.org/debian',
@@ -21,6 +21,11 @@ describe('image fingerprint', () => {
     expect(imageDigest({ ...base, size_gib: 8 })).not.toBe(d);
     expect(imageDigest({ ...base, init: 'systemd' })).not.toBe(d);
     expect(imageDigest({ ...base, extra_files: { '/etc/motd': 'hi' } })).not.toBe(d);
+  });
+  it('changes when a file bench writes into the root filesystem changes', () => {
+    const fp = (files: Record<string, string>) => canonicalJson(imageFingerprintInput(base, files));
+    expect(fp({ ...GUEST_FILES, 'bench-init': `${GUEST_FILES['bench-init'] ?? ''}# edited\n` })).not.toBe(fp(GUEST_FILES));
+    expect(fp(GUEST_FILES)).toBe(canonicalJson(imageFingerprintInput(base)));
   });
   it('always lists the packages a bootable SSH image needs, sorted', () => {
     const pk = imageFingerprintInput(base)['packages'] as string[];

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../graph/task-def.js';
 import { imageDigest, imageFingerprintInput, type ImageConfig } from './image-fingerprint.js';
+import { withBuildLock } from './build-lock.js';
 import { MINIMAL_INIT, SEED_SCRIPT, SEED_UNIT } from './guest-files.js';
 
 /** A built image, ready for direct kernel boot. */
@@ -40,17 +41,26 @@ export async function buildImage(image: ImageConfig, opts: BuildImageOptions): P
   const digest = imageDigest(image);
   const dir = join(resolve(opts.cacheDir), digest);
   const built = describe(dir, digest, image, true);
-  if (existsSync(join(dir, 'manifest.json'))) {
+  const cached = (): BuildImageResult | undefined => {
+    if (!existsSync(join(dir, 'manifest.json'))) return undefined;
     opts.log.info(`image ${digest}: cached, nothing to build`);
     return { kind: 'built', image: built };
-  }
+  };
+  const hit = cached();
+  if (hit) return hit;
+  if (image.builder === 'none') return build(image, dir, opts);
+  const onWait = (pid: number | undefined): void => opts.log.info(`image ${digest}: another process${pid ? ` (pid ${pid})` : ''} is building it; waiting`);
+  return withBuildLock(dir, { onWait, ...(opts.signal ? { signal: opts.signal } : {}) }, async () => cached() ?? build(image, dir, opts));
+}
+
+function build(image: ImageConfig, dir: string, opts: BuildImageOptions): Promise<BuildImageResult> {
   switch (image.builder) {
     case 'debian':
       return buildDebian(image, dir, opts);
     case 'nix':
       return buildNix(image, dir, opts);
     case 'none':
-      return { kind: 'failed', reason: 'no-image', message: 'image builder "none" builds nothing; the libvirt provider needs image=debian or image=nixos' };
+      return Promise.resolve({ kind: 'failed', reason: 'no-image', message: 'image builder "none" builds nothing; the libvirt provider needs image=debian or image=nixos' });
   }
 }
 

@@ -52,5 +52,9 @@ export const workloadRun: ArtifactTaskDef = {
       ...(result.view ? { fragmentation: result.view.fragmentation, backfilled: result.view.backfilled } : {}),
     });
     if (result.view) await writeJson(ctx.outDir, 'series.json', result.view.series);
+    if (result.hosts?.length) {
+      const { hostSeriesToTable } = await import('bench/results/host-series.js');
+      await writeArrowFile(`${ctx.outDir}/hosts.arrow`, hostSeriesToTable(result.hosts));
+    }
   },
 };

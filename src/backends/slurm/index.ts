@@ -5,7 +5,7 @@
  * from slurmctld's completion log; `stop` cancels every job and stops the daemons.
  */
 import type { HostSample } from '../../results/host-series.js';
-import { SshPool } from '../../ssh/ssh-pool.js';
+import { SshPool, type SshPoolOptions } from '../../ssh/ssh-pool.js';
 import { SshError } from '../../ssh/types.js';
 import type { JobSpec } from '../../workload/job.js';
 import type { BackendContext, Cluster, RunOptions, RunResult, Scheduler, SchedulerHandle } from '../types.js';
@@ -42,8 +42,8 @@ type HandleData = BringUpResult & { config: Record<string, unknown> };
 /** Run results of a real backend also carry the hosts' time series (hosts.arrow). */
 export type SlurmRunResult = RunResult & { hosts: HostSample[] };
 
-function withPool<T>(ctx: BackendContext, f: (pool: SshPool) => Promise<T>, connectRetries?: number): Promise<T> {
-  const pool = new SshPool({ onEvent: (e) => ctx.log.debug(`ssh: ${JSON.stringify(e)}`), ...(connectRetries !== undefined ? { connectRetries } : {}) });
+function withPool<T>(ctx: BackendContext, f: (pool: SshPool) => Promise<T>, options: SshPoolOptions = {}): Promise<T> {
+  const pool = new SshPool({ onEvent: (e) => ctx.log.debug(`ssh: ${JSON.stringify(e)}`), ...options });
   return f(pool).finally(() => pool.close());
 }
 
@@ -127,7 +127,8 @@ async function stop(handle: SchedulerHandle, ctx: BackendContext): Promise<void>
     };
     await quiet(() => remote.exec(remote.head, { script: CANCEL_ALL }, 20_000), remote.head.name);
     await Promise.all(handle.cluster.hosts.map((h) => quiet(() => remote.exec(h, { script: stopDaemonsScript() }, 30_000), h.name)));
-  }, 1);
+    // Hosts that are gone (a cluster already torn down) must not hold teardown up for long.
+  }, { connectRetries: 1, readyTimeoutMs: 5000 });
   ctx.log.info('slurm: daemons stopped');
 }
 

@@ -54,3 +54,18 @@ export function fitsBudget(topologies: Topology[], budget: HostBudget): BudgetPl
   if (current.length > 0) batches.push(current);
   return { together: batches.length <= 1, batches, needScaling };
 }
+
+/**
+ * What the VMs of one cluster may take, from the config's `budget` (`cpus` and `memory_gib`,
+ * each a number or `auto`). `auto` is this machine's cores and half its memory, leaving the
+ * other half to the host and QEMU itself.
+ */
+export function vmBudget(budget: unknown, host: { cpus: number; memoryMiB: number }): HostBudget {
+  const b = (budget && typeof budget === 'object' ? budget : {}) as Record<string, unknown>;
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && v > 0 ? v : undefined);
+  const memoryGib = num(b['memory_gib']);
+  return {
+    cpus: Math.floor(num(b['cpus']) ?? host.cpus),
+    memoryMiB: Math.floor(memoryGib !== undefined ? memoryGib * 1024 : num(b['memory_mib']) ?? host.memoryMiB / 2),
+  };
+}

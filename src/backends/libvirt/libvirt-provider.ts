@@ -15,6 +15,7 @@ import type { BuiltImage } from '../../image/build-image.js';
 import type { BackendContext, Cluster, Host, Provider, Topology } from '../types.js';
 import { ownerAlive } from '../owner.js';
 import { detectAccel } from './detect-accel.js';
+import { vmBudget } from './fits-budget.js';
 import { planVms, type ClusterPlan } from './plan-vms.js';
 import { renderDomainXml, renderQemuArgs, type VmBootOptions } from './render-domain-xml.js';
 import { ensureLibvirtd, startDomain } from './virsh-runtime.js';
@@ -93,10 +94,9 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
   const accel = detectAccel(str(config, 'accel', 'auto'));
   ctx.log.info(`libvirt: ${accel.reason}`);
   const id = randomBytes(3).toString('hex');
-  const budget = (config['budget'] as { cpus?: number; memory_mib?: number } | undefined) ?? {};
   const plan = planVms(topology, {
     id, subnet: str(config, 'subnet', '10.78.0.0/24'), scaleToHost: config['scale_to_host'] !== false,
-    budget: { cpus: budget.cpus ?? cpus().length, memoryMiB: budget.memory_mib ?? Math.floor(totalmem() / 2 ** 21) },
+    budget: vmBudget(config['budget'], { cpus: cpus().length, memoryMiB: totalmem() / 2 ** 20 }),
   });
   if (plan.scaledNote) ctx.log.info(`libvirt: ${plan.scaledNote}`);
   const runtime = await chooseRuntime(str(config, 'runtime', 'auto'), ctx);

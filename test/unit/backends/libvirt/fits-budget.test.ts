@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitsBudget } from '../../../../src/backends/libvirt/fits-budget.js';
+import { fitsBudget, vmBudget } from '../../../../src/backends/libvirt/fits-budget.js';
 import type { Topology } from '../../../../src/backends/types.js';
 
 const topo = (name: string, n: number, vcpus: number, gib: number): Topology => ({
@@ -24,5 +24,16 @@ describe('fitsBudget', () => {
     const p = fitsBudget([topo('small', 1, 1, 1), topo('huge', 4, 8, 32)], { cpus: 2, memoryMiB: 8192 });
     expect(p.needScaling).toEqual(['huge']);
     expect(p.batches.map((b) => b.map((t) => t.name))).toEqual([['small'], ['huge']]);
+  });
+});
+
+describe('vmBudget', () => {
+  const host = { cpus: 16, memoryMiB: 65536 };
+  it('reads the config budget: cores and memory in GiB', () => {
+    expect(vmBudget({ cpus: 8, memory_gib: 16, pools: { vm: 8 } }, host)).toEqual({ cpus: 8, memoryMiB: 16384 });
+  });
+  it('takes auto (and a missing budget) as the machine\'s cores and half its memory', () => {
+    expect(vmBudget({ cpus: 'auto', memory_gib: 'auto' }, host)).toEqual({ cpus: 16, memoryMiB: 32768 });
+    expect(vmBudget(undefined, host)).toEqual({ cpus: 16, memoryMiB: 32768 });
   });
 });

@@ -26,6 +26,12 @@ export type Topology = z.infer<typeof TopologySchema>;
 export const SlurmSchedulerSchema = closedObject(
   {
     kind: z.literal('slurm'),
+    // bench's own settings for a real SLURM run; never written to slurm.conf.
+    manage: opt(z.boolean()),
+    payload: opt(z.enum(['sleep', 'stress-ng'])),
+    sample_interval_s: opt(positive),
+    ready_timeout_s: opt(positive),
+    submit_memory: opt(z.boolean()),
     SchedulerParameters: opt(
       closedObject(
         Object.fromEntries(SLURM_SCHEDULER_PARAMETERS.map((k) => [k, opt(scalar)])),

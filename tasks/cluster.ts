@@ -6,6 +6,17 @@ import type { Cluster, ResourceTaskDef, SchedulerHandle, Topology } from 'bench'
 import { join } from 'node:path';
 import { failUnless, onlyDep, readJson } from './io.js';
 
+/**
+ * What a real cluster occupies: its provider's address space (a subnet, or the existing hosts).
+ * The cluster and the scheduler on it hold this lock, so workload runs on real hosts go one at a
+ * time and clusters on one subnet come up one after the other; the simulator holds none.
+ */
+export function clusterLock(provider: unknown): string | undefined {
+  const p = (provider ?? {}) as { kind?: string; subnet?: string; hosts?: string[] };
+  if (!p.kind || p.kind === 'sim') return undefined;
+  return `${p.kind}:${p.subnet ?? (p.hosts ?? []).join(',')}`;
+}
+
 function backendContext(ctx: { signal: AbortSignal; log: import('bench').Logger; outDir: string }) {
   return { signal: ctx.signal, log: ctx.log, workDir: ctx.outDir };
 }
@@ -17,6 +28,7 @@ export const clusterProvision: ResourceTaskDef<Cluster> = {
   description: 'Bring up the hosts of the topology (simulated, network namespaces, VMs or existing hosts)',
   needs: ['image:build'],
   reads: ['provider', 'topology', 'budget'],
+  exclusive: (config) => clusterLock(config['provider']),
   async up(ctx) {
     const { providerFor } = await import('bench/backends/registry.js');
     const providerConfig = ctx.config['provider'] as Record<string, unknown>;
@@ -50,11 +62,13 @@ export const schedulerConfigure: ResourceTaskDef<SchedulerHandle> = {
   version: 1,
   description: 'Configure and start the scheduler on the cluster',
   needs: ['cluster:provision'],
-  reads: ['scheduler', 'provider.kind'],
+  reads: ['scheduler', 'provider'],
+  exclusive: (config) => clusterLock(config['provider']),
   async up(ctx) {
     const { schedulerFor } = await import('bench/backends/registry.js');
     const config = ctx.config['scheduler'] as Record<string, unknown>;
-    const scheduler = failUnless(await schedulerFor(String(ctx.config['provider.kind']), String(config['kind'])));
+    const providerKind = String((ctx.config['provider'] as { kind?: string } | undefined)?.kind);
+    const scheduler = failUnless(await schedulerFor(providerKind, String(config['kind'])));
     const cluster = onlyDep(ctx.deps, 'cluster:provision').handle as Cluster;
     return scheduler.configure(cluster, config, backendContext(ctx));
   },

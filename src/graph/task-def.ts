@@ -90,6 +90,15 @@ export interface ResourceTaskDef<Handle = unknown> extends TaskDefBase {
   up(ctx: TaskContext): Promise<Handle>;
   down(handle: Handle, ctx: TaskContext): Promise<void>;
   /**
+   * A lock on what the resource occupies: while a dependent artifact runs, no other artifact
+   * holding the same lock runs, and a resource instance with that lock comes up only once every
+   * other instance with it is down (a real scheduler: two repetitions submitting to one cluster
+   * at once would measure each other; two clusters cannot share one subnet). `true` locks the
+   * instance itself; a string names a lock shared across instances; a function decides from the
+   * instance's config slice (e.g. none on the simulator). Default: no lock.
+   */
+  exclusive?: boolean | ((config: Record<string, unknown>) => string | boolean | undefined);
+  /**
    * Destroys what dead bench processes left behind that the ledger cannot know of (a kill -9
    * in the middle of `up`, before there was a handle). `bench gc` calls it.
    */

@@ -17,6 +17,7 @@ export class ResourcePool {
   private readonly refs = new Map<TaskId, number>();
   private readonly ups = new Map<TaskId, Promise<unknown>>();
   private readonly handles = new Map<TaskId, unknown>();
+  private readonly stopping = new Set<TaskId>();
 
   constructor(
     private readonly o: { graph: TaskGraph; plan: Plan; store: SqliteStore; emit: EventSink; projectRoot: string; cacheDir: string; signal: AbortSignal; dirOf: (id: TaskId) => string },
@@ -26,6 +27,11 @@ export class ResourcePool {
         if (o.plan.byId.get(d)?.action === 'resource') this.refs.set(d, (this.refs.get(d) ?? 0) + 1);
       }
     }
+  }
+
+  /** Resources up, coming up or still going down: what an exclusive lock must wait for. */
+  occupied(): TaskId[] {
+    return [...this.ups.keys(), ...this.stopping];
   }
 
   handleOf(id: TaskId): unknown {
@@ -77,6 +83,7 @@ export class ResourcePool {
     const p = this.ups.get(id);
     if (p) {
       this.ups.delete(id);
+      this.stopping.add(id);
       let error: string | undefined;
       try {
         const handle = await p;
@@ -87,6 +94,7 @@ export class ResourcePool {
         if (this.handles.has(id)) this.o.store.ledgerDelete(id);
       }
       this.handles.delete(id);
+      this.stopping.delete(id);
       this.o.emit({ kind: 'resource-down', at: Date.now(), taskId: id, ...(error ? { error } : {}) });
     }
     await this.release(task);

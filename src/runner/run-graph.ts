@@ -105,6 +105,27 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
     inUse.memoryMiB += sign * (u.memoryMiB ?? 0);
     for (const [k, n] of Object.entries(u.pools ?? {})) inUse.pools.set(k, (inUse.pools.get(k) ?? 0) + sign * n);
   };
+  // Locks held by running artifacts (see ResourceTaskDef.exclusive).
+  const busy = new Set<string>();
+  const lockOf = (id: TaskId): string | undefined => lockOfResource(o.graph.tasks.get(id) as Task);
+  const resourcesOf = (id: TaskId, out = new Set<TaskId>()): Set<TaskId> => {
+    for (const d of (o.graph.tasks.get(id) as Task).deps) {
+      if (!isResource(d) || out.has(d)) continue;
+      out.add(d);
+      resourcesOf(d, out);
+    }
+    return out;
+  };
+  /** The artifact's locks, or undefined when one is taken by a running artifact or by another live instance. */
+  const locksFree = (id: TaskId): string[] | undefined => {
+    const mine = resourcesOf(id);
+    const locks = [...new Set([...mine].map(lockOf).filter((k): k is string => k !== undefined))];
+    if (locks.some((k) => busy.has(k))) return undefined;
+    for (const other of pool.occupied()) {
+      if (!mine.has(other) && locks.includes(lockOf(other) as string)) return undefined;
+    }
+    return locks;
+  };
   let stop = false;
   let wake: () => void = () => {};
   let ran = 0;
@@ -139,7 +160,7 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
     finish(task.id, outcome);
   };
 
-  const tryStart = (id: TaskId, blocked: TaskId[]): 'started' | 'done' | 'full' => {
+  const tryStart = (id: TaskId, blocked: TaskId[], deferred: TaskId[]): 'started' | 'done' | 'full' => {
     const task = o.graph.tasks.get(id) as Task;
     const planned = o.plan.byId.get(id);
     if (planned?.action === 'skip') {
@@ -151,6 +172,12 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
     }
     const fp = fingerprintOf(task, o.inputsOf(task), (d) => (isResource(d) ? '' : outputs.get(d))) as Fingerprint;
     if (running >= jobs || !fits(task)) return 'full';
+    const exclusive = locksFree(id);
+    if (!exclusive) {
+      // Waits for the lock without holding back the tasks queued behind it.
+      deferred.push(id);
+      return 'done';
+    }
     const holder = o.store.claim(id, process.pid);
     if (holder !== undefined) {
       blocked.push(id);
@@ -168,9 +195,11 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
     }
     running++;
     take(task, 1);
+    for (const r of exclusive) busy.add(r);
     void attempt(task, fp, decision.reason).finally(() => {
       running--;
       take(task, -1);
+      for (const r of exclusive) busy.delete(r);
       wake();
     });
     return 'started';
@@ -178,13 +207,14 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
 
   for (;;) {
     const blocked: TaskId[] = [];
+    const deferred: TaskId[] = [];
     while (ready.length && !stop && !o.signal.aborted) {
       const id = ready[0] as TaskId;
-      const r = tryStart(id, blocked);
+      const r = tryStart(id, blocked, deferred);
       if (r === 'full') break;
       ready.shift();
     }
-    ready.unshift(...blocked);
+    ready.unshift(...deferred, ...blocked);
     if (running === 0 && (ready.length === 0 || stop || o.signal.aborted)) break;
     await new Promise<void>((resolve) => {
       wake = resolve;
@@ -195,6 +225,14 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
   const cancelled = o.signal.aborted;
   o.emit({ kind: 'run-finished', at: Date.now(), ok: failed === 0 && !cancelled && !stop, ran, skipped, failed, ms: Date.now() - start });
   return { ok: failed === 0 && !cancelled, cancelled, ran, skipped, failed, outcomes, outputs };
+}
+
+/** The lock a resource instance holds, from its def's `exclusive` and its config slice. */
+function lockOfResource(r: Task): string | undefined {
+  const ex = r.def.kind === 'resource' ? r.def.exclusive : undefined;
+  const v = typeof ex === 'function' ? ex(r.config) : ex;
+  if (v === true) return `instance:${r.id}`;
+  return typeof v === 'string' ? v : undefined;
 }
 
 /**

@@ -125,4 +125,38 @@ export default {
     expect(r.stdout).toContain(`cleaned ${half}`);
     expect(existsSync(join(p.dir, half))).toBe(false);
   }, 30_000);
+
+  it('exclusive locks: dependents of a locked resource run one at a time, and instances sharing a lock are never up together', () => {
+    p = makeProject(`${PRELUDE}
+import { existsSync, rmSync } from 'node:fs';
+const job = (name: string, res: string) => ({
+  kind: 'artifact' as const, name, version: 1, needs: [res],
+  async run(ctx: TaskContext) {
+    const busy = join(ctx.projectRoot, 'busy');
+    mark(ctx, (existsSync(busy) ? 'OVERLAP ' : 'start ') + name);
+    writeFileSync(busy, name);
+    await sleep(150);
+    rmSync(busy);
+    writeFileSync(join(ctx.outDir, 'x'), name);
+  },
+});
+const res = (name: string) => ({
+  kind: 'resource' as const, name, version: 1, exclusive: () => 'subnet-1',
+  async up(ctx: TaskContext) { mark(ctx, 'up ' + name); return {}; },
+  async down(_h: unknown, ctx: TaskContext) { mark(ctx, 'down ' + name); },
+});
+export default {
+  tasks: [res('cluster:a'), res('cluster:b'), job('a:one', 'cluster:a'), job('a:two', 'cluster:a'), job('b:one', 'cluster:b'), job('b:two', 'cluster:b')],
+} satisfies Benchfile;
+`);
+    expect(p.run(['-j', '4']).code).toBe(0);
+    const log = p.log();
+    expect(log.filter((l) => l.startsWith('OVERLAP'))).toEqual([]);
+    expect(log.filter((l) => l.startsWith('start'))).toHaveLength(4);
+    // Whichever cluster comes up first is down before the other comes up.
+    const ups = log.filter((l) => /^(up|down) /.test(l));
+    expect(ups).toHaveLength(4);
+    expect(ups[0]?.slice(3)).toBe(ups[1]?.slice(5));
+    expect(ups[2]?.slice(3)).toBe(ups[3]?.slice(5));
+  }, 30_000);
 });

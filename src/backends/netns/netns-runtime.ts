@@ -1,8 +1,9 @@
 /**
  * The effects of bringing a netns cluster up: the bridge, one network namespace and veth per
  * host, per-host files (keys, sshd config, the dirs bind-mounted over SLURM's and munge's default
- * paths), and each host's sshd started inside its own net, UTS and mount namespaces. Only
- * devices named `bnv<id>*`, the cluster's bridge and `bench-<id>-*` namespaces are touched.
+ * paths and over root's home), and each host's sshd started inside its own net, UTS and mount
+ * namespaces. Only devices named `bnv<id>*`, the cluster's bridge and `bench-<id>-*` namespaces
+ * are touched.
  */
 import { execa } from 'execa';
 import { spawn } from 'node:child_process';
@@ -16,10 +17,14 @@ import { hostPaths, type NetnsHostState, type NetnsState } from './netns-state.j
 export const SSHD = '/usr/sbin/sshd';
 
 /**
- * Default paths of SLURM and munge that must differ per host, so daemons started over SSH with
- * no path options find their own config, keys, spool and logs.
+ * Paths that must differ per host. SLURM's and munge's defaults, so daemons started over SSH with
+ * no path options find their own config, keys, spool and logs. And root's home: sshd runs every
+ * command through root's login shell, and bash sources ~/.bashrc for sshd commands, so the
+ * machine's own dotfiles (a `pyenv init`, say) would cost every command of every host 100+ ms;
+ * each host starts with an empty home of its own, as a freshly installed node would. Nothing a
+ * host runs reads the machine's /root: sshd's authorized keys are in the state dir.
  */
-export const PER_HOST_DIRS = ['/etc/slurm', '/etc/munge', '/var/lib/munge', '/var/log/munge', '/var/spool/slurmd', '/var/spool/slurmctld', '/var/log/slurm'];
+export const PER_HOST_DIRS = ['/etc/slurm', '/etc/munge', '/var/lib/munge', '/var/log/munge', '/var/spool/slurmd', '/var/spool/slurmctld', '/var/log/slurm', '/root'];
 
 /** Tools `up` runs; named in the error when one is missing. */
 export async function missingTools(): Promise<string[]> {

@@ -18,6 +18,8 @@ export class ResourcePool {
   private readonly ups = new Map<TaskId, Promise<unknown>>();
   private readonly handles = new Map<TaskId, unknown>();
   private readonly stopping = new Set<TaskId>();
+  /** Releases in flight: the runner starts them without waiting, `downAll` waits for them. */
+  private readonly releasing = new Set<Promise<void>>();
 
   constructor(
     private readonly o: { graph: TaskGraph; plan: Plan; store: SqliteStore; emit: EventSink; projectRoot: string; cacheDir: string; signal: AbortSignal; dirOf: (id: TaskId) => string },
@@ -68,8 +70,19 @@ export class ResourcePool {
     return makeContext({ graph: this.o.graph, task, signal, outDir, projectRoot: this.o.projectRoot, emit: this.o.emit, dirOf: this.o.dirOf, handleOf: (d) => this.handles.get(d) });
   }
 
-  /** Called when a needed task is finished for good; tears down resources nobody else waits for. */
-  async release(task: Task): Promise<void> {
+  /**
+   * Called when a needed task is finished for good; tears down resources nobody else waits for
+   * (and, once each is down, what it ran on). Tracked until settled, for `downAll`.
+   */
+  release(task: Task): Promise<void> {
+    const p = this.releaseDeps(task);
+    this.releasing.add(p);
+    const forget = (): void => { this.releasing.delete(p); };
+    p.then(forget, forget);
+    return p;
+  }
+
+  private async releaseDeps(task: Task): Promise<void> {
     for (const d of task.deps) {
       const n = this.refs.get(d);
       if (n === undefined) continue;
@@ -100,8 +113,14 @@ export class ResourcePool {
     await this.release(task);
   }
 
-  /** Tears down everything still up (end of run, SIGINT). */
+  /**
+   * Tears down everything still up (end of run, SIGINT). Teardowns already under way finish
+   * first: a resource being stopped (a scheduler) still needs the one it runs on (the cluster),
+   * which would otherwise be taken down here at the same time, and the run would end before
+   * the stop did, its ledger row left for the next run.
+   */
   async downAll(): Promise<void> {
+    while (this.releasing.size) await Promise.allSettled([...this.releasing]);
     for (const id of [...this.ups.keys()].reverse()) await this.down(id);
   }
 }

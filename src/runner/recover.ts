@@ -1,7 +1,7 @@
 /**
  * Crash recovery at the start of a run: claims held by dead processes are dropped (their tasks
  * simply rerun: a task is committed only by its row), and resources the ledger says are still up
- * for a dead owner are torn down with the recorded handle.
+ * for a dead owner are torn down with the recorded handle, the last to come up first.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,10 @@ import { taskLogger } from './task-context.js';
 export async function recoverStale(o: { store: SqliteStore; graph: TaskGraph; emit: EventSink; projectRoot: string; cacheDir: string }): Promise<string[]> {
   o.store.clearClaims(o.store.deadClaims());
   const downed: string[] = [];
-  for (const row of o.store.ledger()) {
+  // Newest first: a resource comes up after the ones it runs on, and its teardown may still need
+  // them (a scheduler's stop talks to the cluster's hosts, which the cluster's teardown removes).
+  const rows = o.store.ledger().reverse().sort((a, b) => b.startedAt - a.startedAt);
+  for (const row of rows) {
     if (pidAlive(row.pid) && row.pid !== process.pid) continue;
     const def = o.graph.defs.get(row.name);
     if (def?.kind !== 'resource') continue;

@@ -89,7 +89,12 @@ export async function connectOnce(target: SshTarget, settings: ConnectSettings):
         return false;
       },
     };
-    client.on('ready', () => done({ ok: true, client }));
+    client.on('ready', () => {
+      // Commands are small request/response exchanges: with Nagle's algorithm on, each one waited
+      // ~40 ms for a delayed ACK (measured: exec of `true` 50 ms median, 3-5 ms without).
+      client.setNoDelay(true);
+      done({ ok: true, client });
+    });
     client.on('error', (err) => done(classify(target, err, recorded.blob, presented, privateKey)));
     client.on('close', () => {
       const closed = Object.assign(new Error('connection closed during the handshake'), { level: 'client-socket' });

@@ -4,6 +4,7 @@
  * retries) is in connect.ts, one command's life in exec-channel.ts, transfers in
  * sftp-transfer.ts; this module owns the pool, the per-call deadlines and the error mapping.
  */
+import { setMaxListeners } from 'node:events';
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { Cluster, Host } from '../backends/types.js';
 import { connectWithRetry, type ConnectSettings, type SshPoolEvent } from './connect.js';
@@ -172,6 +173,9 @@ function poolKey(t: SshTarget): string {
 function callDeadline(host: string, options: ExecOptions): { signal: AbortSignal; dispose: () => void } {
   const ctl = new AbortController();
   const onAbort = (): void => ctl.abort(new SshError('cancelled', host, 'command cancelled'));
+  // Every concurrent command listens on the caller's one signal (16 hosts sampled at once): that
+  // is by design, not the leak Node's listener-count warning looks for.
+  if (options.signal) setMaxListeners(0, options.signal);
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
   const timer = options.timeoutMs === undefined ? undefined

@@ -32,6 +32,7 @@ export const SlurmSchedulerSchema = closedObject(
     sample_interval_s: opt(positive),
     ready_timeout_s: opt(positive),
     submit_memory: opt(z.boolean()),
+    partition: opt(z.string().min(1)),
     SchedulerParameters: opt(
       closedObject(
         Object.fromEntries(SLURM_SCHEDULER_PARAMETERS.map((k) => [k, opt(scalar)])),

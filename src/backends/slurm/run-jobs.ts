@@ -1,18 +1,19 @@
 /**
  * Replays jobs on a running SLURM: each job is submitted with sbatch at its time-scaled arrival
  * (jobs due together go in one SSH command), squeue is polled, and jobs that leave the queue are
- * looked up in slurmctld's completion log, read incrementally. A job gone from squeue is never
- * assumed failed: it is waited for in the log, and only a long absence from both is an error.
+ * looked up in a completion source (slurmctld's completion log, read incrementally, or sacct,
+ * or squeue's own record of finished jobs). A job gone from squeue is never assumed failed: it
+ * is waited for in the source, and only a long absence from both is an error.
  */
 import type { Logger } from '../../graph/task-def.js';
 import { shellCommand } from '../../ssh/quote.js';
 import type { JobSpec } from '../../workload/job.js';
-import { parseJobcomp, type JobcompRecord } from './jobcomp.js';
+import type { CompletionSource } from './completions.js';
+import type { JobcompRecord } from './jobcomp.js';
 import type { Submission } from './records.js';
 import { pause, type Remote } from './remote.js';
-import { SLURM_PATHS } from './render-slurm-conf.js';
 import { parseSbatchJobId, sbatchArgv, type SubmitOptions } from './sbatch.js';
-import { isTerminalState, parseSqueueLines, SQUEUE_ARGV } from './squeue.js';
+import { isNeverRunsReason, isTerminalState, parseSqueueLines, SQUEUE_ARGV, type QueuedJob } from './squeue.js';
 
 export interface RunJobsOptions {
   submit: SubmitOptions;
@@ -22,6 +23,12 @@ export interface RunJobsOptions {
   missingGraceMs?: number;
   /** At most this many sbatch calls in one SSH command (default 100). */
   batchSize?: number;
+  /** Where finished jobs are looked up. */
+  source: CompletionSource;
+  /** squeue command polled for the queue (default `SQUEUE_ARGV`: every job of the cluster). */
+  squeueArgv?: readonly string[];
+  /** Called with each SLURM job id as soon as sbatch accepts it. */
+  onSubmitted?: (slurmId: number) => void;
 }
 
 export interface RunJobsResult {
@@ -31,6 +38,10 @@ export interface RunJobsResult {
   submitMsPerJob: number;
   /** Latest a batch went out after its first job's due time, seconds. */
   maxSubmitLagS: number;
+  /** Submit time (epoch seconds, UTC) of each job as squeue first showed it. */
+  squeueSubmits: Map<number, number>;
+  /** Jobs cancelled because they could never start, with SLURM's pending reason; recorded as failed. */
+  unrunnable: Map<number, string>;
 }
 
 /** One shell script running sbatch for each job; prints `<spec id>|<exit>|<stdout>|<stderr>` per job. */
@@ -58,40 +69,44 @@ export function parseSubmitOutput(text: string): Map<number, Submission> {
 
 class Collector {
   readonly completions = new Map<number, JobcompRecord>();
-  private offset = 0;
+  readonly squeueSubmits = new Map<number, number>();
+  readonly unrunnable = new Map<number, string>();
   private readonly missingSince = new Map<number, number>();
 
-  constructor(private readonly remote: Remote, private readonly graceMs: number) {}
+  constructor(private readonly remote: Remote, private readonly o: { source: CompletionSource; graceMs: number; squeueArgv: readonly string[] }) {}
 
-  /** Reads the completion log lines written since the last call (whole lines only). */
-  private async readNew(): Promise<void> {
-    const r = await this.remote.exec(this.remote.head, { script: `test -f ${SLURM_PATHS.jobComp} && tail -c +${this.offset + 1} ${SLURM_PATHS.jobComp} || true` });
-    const end = r.stdout.lastIndexOf('\n');
-    if (end < 0) return;
-    const whole = r.stdout.slice(0, end + 1);
-    this.offset += Buffer.byteLength(whole);
-    for (const [id, rec] of parseJobcomp(whole)) this.completions.set(id, rec);
+  /** Cancels jobs SLURM keeps pending for a reason that never clears; they end as failed. A failed scancel is retried next poll. */
+  private async cancelUnrunnable(jobs: readonly QueuedJob[]): Promise<void> {
+    const fresh = jobs.filter((j) => !this.unrunnable.has(j.slurmId));
+    if (!fresh.length) return;
+    const r = await this.remote.exec(this.remote.head, ['scancel', ...fresh.map((j) => String(j.slurmId))]);
+    if (r.code === 0) for (const j of fresh) this.unrunnable.set(j.slurmId, j.reason);
   }
 
-  /** One poll: squeue, then the log when any job has left the queue. Throws for jobs missing too long. */
+  /** One poll: squeue, then the source when any job has left the queue. Throws for jobs missing too long. */
   async poll(submitted: ReadonlyMap<number, number>): Promise<void> {
     const asked = Date.now();
-    const q = await this.remote.exec(this.remote.head, [...SQUEUE_ARGV]);
+    const q = await this.remote.exec(this.remote.head, [...this.o.squeueArgv]);
     if (q.code !== 0) return;
-    const queued = new Map(parseSqueueLines(q.stdout).map((j) => [j.slurmId, j.state]));
+    const rows = parseSqueueLines(q.stdout);
+    for (const j of rows) if (j.submit !== undefined && !this.squeueSubmits.has(j.slurmId)) this.squeueSubmits.set(j.slurmId, j.submit);
+    await this.cancelUnrunnable(rows.filter((j) => submitted.has(j.slurmId) && j.state === 'PENDING' && isNeverRunsReason(j.reason)));
+    const queued = new Map(rows.map((j) => [j.slurmId, j.state]));
     const left = [...submitted].filter(([id, at]) => !this.completions.has(id) && at < asked && (!queued.has(id) || isTerminalState(queued.get(id) ?? '')));
     if (left.length === 0) return;
-    await this.readNew();
+    for (const rec of await this.o.source.collect(left.map(([id]) => id))) {
+      if (submitted.has(rec.slurmId)) this.completions.set(rec.slurmId, this.unrunnable.has(rec.slurmId) ? { ...rec, state: 'failed' } : rec);
+    }
     for (const [id] of left) {
       if (this.completions.has(id)) {
         this.missingSince.delete(id);
         continue;
       }
-      // Terminal in squeue but not yet logged is ordinary; absent from both is not, for long.
+      // Terminal in squeue but not yet recorded is ordinary; absent from both is not, for long.
       if (queued.has(id)) continue;
       const since = this.missingSince.get(id) ?? asked;
       this.missingSince.set(id, since);
-      if (asked - since > this.graceMs) throw new Error(`SLURM job ${id} left squeue but has no line in ${SLURM_PATHS.jobComp} after ${this.graceMs / 1000} s`);
+      if (asked - since > this.o.graceMs) throw new Error(`SLURM job ${id} left squeue ${this.o.source.where} (waited ${this.o.graceMs / 1000} s)`);
     }
   }
 }
@@ -101,7 +116,7 @@ export async function runJobs(remote: Remote, specs: readonly JobSpec[], o: RunJ
   const jobs = [...specs].sort((a, b) => a.submit - b.submit || a.id - b.id);
   const submissions = new Map<number, Submission>();
   const submittedAt = new Map<number, number>();
-  const collector = new Collector(remote, o.missingGraceMs ?? 60_000);
+  const collector = new Collector(remote, { source: o.source, graceMs: o.missingGraceMs ?? 60_000, squeueArgv: o.squeueArgv ?? SQUEUE_ARGV });
   const first = jobs[0]?.submit ?? 0;
   const t0 = Date.now();
   const dueAt = (j: JobSpec) => t0 + (j.submit - first) * o.submit.timeScale * 1000;
@@ -132,8 +147,10 @@ export async function runJobs(remote: Remote, specs: readonly JobSpec[], o: RunJ
       for (const j of batch) {
         const s = results.get(j.id) ?? { kind: 'rejected', message: `no answer from sbatch: ${r.stderr.trim() || `exit ${String(r.code)}`}` };
         submissions.set(j.id, s);
-        if (s.kind === 'submitted') submittedAt.set(s.slurmId, Date.now());
-        else o.log.warn(`slurm: job ${j.id} rejected by sbatch: ${s.message}`);
+        if (s.kind === 'submitted') {
+          submittedAt.set(s.slurmId, Date.now());
+          o.onSubmitted?.(s.slurmId);
+        } else o.log.warn(`slurm: job ${j.id} rejected by sbatch: ${s.message}`);
       }
     }
     allSubmitted = true;
@@ -149,5 +166,5 @@ export async function runJobs(remote: Remote, specs: readonly JobSpec[], o: RunJ
   })().catch(stopOnError);
 
   await Promise.all([submitting, polling]);
-  return { submissions, completions: collector.completions, submitMsPerJob: jobs.length ? submitMs / jobs.length : 0, maxSubmitLagS: maxLag };
+  return { submissions, completions: collector.completions, submitMsPerJob: jobs.length ? submitMs / jobs.length : 0, maxSubmitLagS: maxLag, squeueSubmits: collector.squeueSubmits, unrunnable: collector.unrunnable };
 }

@@ -16,6 +16,8 @@ export interface SubmitOptions {
   submitMemory: boolean;
   /** The select plugin understands `--gpus` (select/cons_tres): total GPUs when SLURM picks the nodes. */
   totalGpus: boolean;
+  /** Submit to this partition (`--partition`); SLURM's default partition when absent. */
+  partition?: string;
 }
 
 /** SLURM's time-limit granularity, real seconds. */
@@ -91,6 +93,7 @@ export function sbatchArgv(job: JobSpec, o: SubmitOptions): string[] {
   return [
     'sbatch', '--parsable',
     `--job-name=${jobNameFor(job.id)}`,
+    ...(o.partition !== undefined ? [`--partition=${o.partition}`] : []),
     ...(job.nodes > 0 ? [`--nodes=${job.nodes}`] : []),
     `--ntasks=${Math.max(1, job.cores, job.nodes)}`,
     ...gpuArgs(job, o),

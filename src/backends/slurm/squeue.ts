@@ -25,6 +25,17 @@ export function isTerminalState(state: string): boolean {
   return TERMINAL.has(state.toUpperCase());
 }
 
+/**
+ * Pending reasons that do not clear by waiting: the job asks for more than its partition, QOS
+ * or association allows per job (SLURM queues it anyway unless `EnforcePartLimits` is set), or
+ * it can never be satisfied. A job pending for one of these would hold a run up forever.
+ */
+const NEVER_RUNS = /^(Partition(Node|Time)Limit|PartitionConfig|BadConstraints|Invalid(Account|QOS)|DependencyNeverSatisfied|(QOS|Assoc)Max\w*PerJob\w*)$/;
+
+export function isNeverRunsReason(reason: string): boolean {
+  return NEVER_RUNS.test(reason.trim());
+}
+
 const FORMAT = '%i|%j|%T|%V|%S|%D|%r|%N';
 
 /** squeue argv for polling; TZ=UTC makes the printed times UTC whatever the host's zone. */

@@ -189,6 +189,9 @@ describe.skipIf(why !== '')('SLURM bench does not manage, over provider ssh', ()
 
     await slurmScheduler.stop(handle, ctx);
     const states = async () => new Map((await onHead('squeue -h -t all -o "%i %T"')).split('\n').map((l) => l.split(' ') as [string, string]));
+    // scancel is asynchronous: the job passes through COMPLETING while its step is killed.
+    const deadline = Date.now() + 30_000;
+    while ((await states()).get(leftover) === 'COMPLETING' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect((await states()).get(leftover)).toBe('CANCELLED');
     expect((await states()).get(adminJob)).toMatch(/^(RUNNING|PENDING)$/);
     expect((await states()).get(otherBench)).toMatch(/^(RUNNING|PENDING)$/);

@@ -57,7 +57,12 @@ interface Running {
   estEnd: number;
 }
 
-export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[], policy: SimPolicy): SimResult {
+/** Watches a run without taking part in it: called as each job starts, with where it runs. */
+export interface SimObserver {
+  onStart?(job: JobSpec, alloc: Allocation, t: number): void;
+}
+
+export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[], policy: SimPolicy, observer?: SimObserver): SimResult {
   const state = new NodeState(Int32Array.from(nodes.map((n) => n.cores)), Int32Array.from(nodes.map((n) => n.gpus)));
   const totalCores = state.totalFreeCores;
   const totalGpus = state.totalFreeGpus;
@@ -82,6 +87,7 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     ends.push(end, j);
     order.started(j, t);
     if (isBackfill) backfilled++;
+    observer?.onStart?.(spec, alloc, t);
     const cores = alloc.cores.reduce((a, b) => a + b, 0);
     const gpus = alloc.gpus.reduce((a, b) => a + b, 0);
     queue.remove(j);

@@ -6,25 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { simulate, type SimPolicy } from '../src/sim/simulate.js';
-import type { JobSpec } from '../src/workload/job.js';
+import { repeatTraces } from '../src/workload/repeat-traces.js';
 import { parseSwf } from '../src/workload/swf.js';
 
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
 const dir = fileURLToPath(new URL('../../shared/traces/rlscheduler-lublin256/', import.meta.url));
 const traces = ['lublin_256.swf', 'lublin_256_new2.swf'].map((f) => parseSwf(readFileSync(dir + f, 'utf8'), { file: f }).jobs);
 
-const jobs: JobSpec[] = [];
-let offset = 0;
-for (let copy = 0; copy < 5; copy++) {
-  for (const trace of traces) {
-    let last = 0;
-    for (const j of trace) {
-      jobs.push({ ...j, id: jobs.length + 1, submit: j.submit + offset });
-      last = Math.max(last, j.submit);
-    }
-    offset += last + 1;
-  }
-}
+const jobs = repeatTraces(traces, 5);
 const nodes = Array.from({ length: 256 }, () => ({ cores: 1, gpus: 0 }));
 
 function median(xs: number[]): number {

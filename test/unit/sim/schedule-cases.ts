@@ -13,6 +13,7 @@ import { simulate, type SimNodeSpec, type SimPolicy } from '../../../src/sim/sim
 import type { PriorityConfig } from '../../../src/sim/priority.js';
 import { loadWorkload, type WorkloadConfig } from '../../../src/workload/index.js';
 import type { JobSpec } from '../../../src/workload/job.js';
+import { repeatTraces } from '../../../src/workload/repeat-traces.js';
 import { parseSwf } from '../../../src/workload/swf.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -27,18 +28,7 @@ export interface Workload {
 export function benchmarkWorkload(): Workload {
   const dir = `${root}../shared/traces/rlscheduler-lublin256/`;
   const traces = ['lublin_256.swf', 'lublin_256_new2.swf'].map((f) => parseSwf(readFileSync(dir + f, 'utf8'), { file: f }).jobs);
-  const jobs: JobSpec[] = [];
-  let offset = 0;
-  for (let copy = 0; copy < 5; copy++) {
-    for (const trace of traces) {
-      let last = 0;
-      for (const j of trace) {
-        jobs.push({ ...j, id: jobs.length + 1, submit: j.submit + offset });
-        last = Math.max(last, j.submit);
-      }
-      offset += last + 1;
-    }
-  }
+  const jobs = repeatTraces(traces, 5);
   return { name: 'lublin-x5', jobs, nodes: Array.from({ length: 256 }, () => ({ cores: 1, gpus: 0 })) };
 }
 

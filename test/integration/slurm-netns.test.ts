@@ -16,6 +16,7 @@ import { slurmScheduler, type SlurmRunResult } from '../../src/backends/slurm/in
 import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../../src/backends/types.js';
 import { computeRunMetrics } from '../../src/metrics/index.js';
 import type { JobSpec } from '../../src/workload/job.js';
+import { expectCompletedAsSubmitted } from '../support/slurm-records.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tools = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'munge', 'sinfo', 'sbatch', 'squeue'];
@@ -113,20 +114,7 @@ describe.skipIf(why !== '')('SLURM on netns hosts', () => {
 
     const specs = workload();
     const r = (await slurmScheduler.run(handle, specs, { timeScale: TIME_SCALE, seed: 1, ctx })) as SlurmRunResult;
-    expect(r.jobs.map((j) => j.id)).toEqual(specs.map((s) => s.id));
-    for (const [i, j] of r.jobs.entries()) {
-      const s = specs[i] as JobSpec;
-      const label = `job ${j.id}: ${JSON.stringify(j)}`;
-      expect(j.state, label).toBe('completed');
-      expect(j.start, label).toBeGreaterThanOrEqual(j.submit);
-      expect(j.end, label).toBeGreaterThan(j.start);
-      // A job that leaves the node count to SLURM may be spread over both nodes.
-      if (s.nodes > 0) expect(j.nodes, label).toBe(s.nodes);
-      else expect([1, 2], label).toContain(j.nodes);
-      expect(j.cores, label).toBe(s.cores);
-      // Runs last the payload's time, give or take SLURM's one-second resolution and start-up (2 s real, 20 s of workload time).
-      expect(Math.abs(j.end - j.start - s.runtime), label).toBeLessThanOrEqual(2 / TIME_SCALE);
-    }
+    expectCompletedAsSubmitted(r.jobs, specs, TIME_SCALE, [1, 2]);
     expect(Math.abs((r.jobs[0]?.submit ?? -1) - 0)).toBe(0);
 
     const m = computeRunMetrics(r.jobs, 8);

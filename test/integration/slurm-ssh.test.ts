@@ -19,6 +19,7 @@ import { sshProvider } from '../../src/backends/ssh/ssh-provider.js';
 import type { BackendContext, Cluster, Host, SchedulerHandle, Topology } from '../../src/backends/types.js';
 import { SshPool, sshTarget } from '../../src/ssh/ssh-pool.js';
 import type { JobSpec } from '../../src/workload/job.js';
+import { expectCompletedAsSubmitted } from '../support/slurm-records.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tools = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'munge', 'sinfo', 'sbatch', 'squeue'];
@@ -135,18 +136,7 @@ describe.skipIf(why !== '')('SLURM bench does not manage, over provider ssh', ()
   it('runs six jobs with sbatch on the partition and records each from the cluster\'s completion log', async () => {
     const specs = workload();
     const r = (await slurmScheduler.run(handle, specs, { timeScale: TIME_SCALE, seed: 1, ctx })) as SlurmRunResult;
-    expect(r.jobs.map((j) => j.id)).toEqual(specs.map((s) => s.id));
-    for (const [i, j] of r.jobs.entries()) {
-      const s = specs[i] as JobSpec;
-      const label = `job ${j.id}: ${JSON.stringify(j)}`;
-      expect(j.state, label).toBe('completed');
-      expect(j.start, label).toBeGreaterThanOrEqual(j.submit);
-      expect(j.end, label).toBeGreaterThan(j.start);
-      if (s.nodes > 0) expect(j.nodes, label).toBe(s.nodes);
-      else expect([1, 2], label).toContain(j.nodes);
-      expect(j.cores, label).toBe(s.cores);
-      expect(Math.abs(j.end - j.start - s.runtime), label).toBeLessThanOrEqual(2 / TIME_SCALE);
-    }
+    expectCompletedAsSubmitted(r.jobs, specs, TIME_SCALE, [1, 2]);
     expect(r.jobs[0]?.submit).toBe(0);
     expect(r.settings).toMatchObject({
       cluster: expect.stringMatching(/not managed by bench/), partition: 'batch', partition_nodes: 2, partition_cpus: 8, collection: 'jobcomp',

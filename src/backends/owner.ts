@@ -1,4 +1,5 @@
 /** Leftover detection shared by the providers that create things on this machine. */
+import { pidAlive } from '../pid-alive.js';
 
 /**
  * Whether the bench process that brought a cluster up still runs: while it does, its cluster is
@@ -6,11 +7,5 @@
  * on the side of keeping the cluster.
  */
 export function ownerAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid !== undefined && pidAlive(pid);
 }

@@ -3,6 +3,7 @@
  * the resource ledger and per-task claims between concurrent bench processes. Only the
  * coordinating process writes it. WAL, busy timeout, migrations via `PRAGMA user_version`.
  */
+import { pidAlive } from '../pid-alive.js';
 import Database from 'better-sqlite3';
 import type { Fingerprint } from '../hash/fingerprint.js';
 
@@ -34,15 +35,6 @@ const MIGRATIONS = [
    CREATE TABLE claims (task_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, started_at INTEGER NOT NULL);`,
 ];
 
-/** True while a process with this pid exists. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** SQLite-backed cache metadata. */
 export class SqliteStore {

@@ -9,7 +9,7 @@ import { fingerprintOf, planRun } from '../runner/plan.js';
 import type { CliArgs } from './parse-args.js';
 import { printDiagnostics } from './main.js';
 import { openProject, type Project } from './open-project.js';
-import { pidAlive } from '../cache/sqlite-store.js';
+import { pidAlive } from '../pid-alive.js';
 import type { RunEvent } from '../report/events.js';
 import { recoverStale } from '../runner/recover.js';
 

@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pidAlive, type SqliteStore } from '../cache/sqlite-store.js';
+import type { SqliteStore } from '../cache/sqlite-store.js';
+import { pidAlive } from '../pid-alive.js';
 import type { ResourceTaskDef } from '../graph/task-def.js';
 import type { TaskGraph } from '../graph/task-graph.js';
 import type { EventSink } from '../report/events.js';

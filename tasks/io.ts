@@ -1,4 +1,5 @@
 /** Small file helpers shared by the domain tasks. */
+import type { SweepPoint, TaskContext } from 'bench';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -25,4 +26,18 @@ export class TaskError extends Error {
 export function failUnless<T>(value: T | string): T {
   if (typeof value === 'string') throw new TaskError(value);
   return value;
+}
+
+/** Each sweep point's per-repetition metrics (metrics.json of every `metrics` dependency), grouped by point config. */
+export async function metricsByPoint(ctx: Pick<TaskContext, 'points' | 'deps'>): Promise<{ point: SweepPoint; runs: Record<string, number>[] }[]> {
+  const pointById = new Map(ctx.points.map((p) => [p.id, p]));
+  const byHash = new Map<string, { point: SweepPoint; runs: Record<string, number>[] }>();
+  for (const dep of ctx.deps['metrics'] ?? []) {
+    const point = pointById.get(dep.pointIds[0] ?? '');
+    if (!point) continue;
+    const entry = byHash.get(point.configHash) ?? { point, runs: [] };
+    entry.runs.push(await readJson<Record<string, number>>(dep.dir, 'metrics.json'));
+    byHash.set(point.configHash, entry);
+  }
+  return [...byHash.values()];
 }

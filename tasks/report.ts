@@ -1,6 +1,6 @@
 /** `report:pareto`: aggregates repetitions, ranks the sweep points and writes the report. */
 import type { ArtifactTaskDef, SweepPoint } from 'bench';
-import { readJson, TaskError, writeJson } from './io.js';
+import { metricsByPoint, TaskError, writeJson } from './io.js';
 
 type Row = import('bench/results/metrics-table.js').SweepMetricsRow;
 
@@ -32,15 +32,7 @@ export const reportPareto: ArtifactTaskDef = {
     const objectivesConfig = ctx.config['objectives'];
     const parsed = parseObjectives(objectivesConfig, METRIC_DEFINITIONS.map((d) => d.name));
     if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new TaskError(parsed.diagnostics.map(formatDiagnostic).join('\n'));
-    const byPoint = new Map<string, { point: SweepPoint; runs: Record<string, number>[] }>();
-    const pointById = new Map(ctx.points.map((p) => [p.id, p]));
-    for (const dep of ctx.deps['metrics'] ?? []) {
-      const point = pointById.get(dep.pointIds[0] ?? '') as SweepPoint;
-      const entry = byPoint.get(point.configHash) ?? { point, runs: [] };
-      entry.runs.push(await readJson<Record<string, number>>(dep.dir, 'metrics.json'));
-      byPoint.set(point.configHash, entry);
-    }
-    const rows: Row[] = [...byPoint.values()].map(({ point, runs }) => ({
+    const rows: Row[] = (await metricsByPoint(ctx)).map(({ point, runs }) => ({
       pointId: point.id.replace(/-r\d+$/, ''),
       configHash: point.configHash,
       reps: runs.length,

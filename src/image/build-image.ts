@@ -4,13 +4,15 @@
  * present directory is always a complete image.
  */
 import { execa } from 'execa';
-import { chmod, cp, mkdir, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../graph/task-def.js';
 import { imageDigest, imageFingerprintInput, type ImageConfig } from './image-fingerprint.js';
 import { withBuildLock } from './build-lock.js';
 import { MINIMAL_INIT, SEED_SCRIPT, SEED_UNIT } from './guest-files.js';
+import { buildInitramfs } from './initramfs.js';
+import { extractPvhKernel } from './pvh-kernel.js';
 
 /** A built image, ready for direct kernel boot. */
 export interface BuiltImage {
@@ -68,7 +70,8 @@ function describe(dir: string, digest: string, image: ImageConfig, cached: boole
   const init = image.init === 'systemd' ? '' : ' init=/sbin/bench-init';
   return {
     digest, dir, cached,
-    disk: join(dir, 'disk.qcow2'), kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img'),
+    // The PVH kernel skips firmware set-up and decompression; images without one boot the bzImage.
+    disk: join(dir, 'disk.qcow2'), kernel: join(dir, existsSync(join(dir, 'vmlinux')) ? 'vmlinux' : 'vmlinuz'), initrd: join(dir, 'initrd.img'),
     cmdline: `root=/dev/vda rw console=ttyS0 net.ifnames=0 quiet${init}`,
   };
 }
@@ -97,12 +100,13 @@ async function buildDebian(image: ImageConfig, dir: string, opts: BuildImageOpti
   ], opts);
   if (!deb.ok) return fail(tmp, 'mmdebstrap-failed', `mmdebstrap failed:\n${deb.out}`);
   await installGuestFiles(root);
-  const boot = await readdir(join(root, 'boot'));
-  const kernel = boot.find((f) => f.startsWith('vmlinuz-'));
-  const initrd = boot.find((f) => f.startsWith('initrd.img-'));
-  if (!kernel || !initrd) return fail(tmp, 'no-kernel', `no kernel/initrd in /boot of the image (found ${boot.join(', ')}); add linux-image-amd64`);
+  const bootDir = await readdir(join(root, 'boot'));
+  const kernel = bootDir.find((f) => f.startsWith('vmlinuz-'));
+  if (!kernel) return fail(tmp, 'no-kernel', `no kernel in /boot of the image (found ${bootDir.join(', ') || 'nothing'}); add linux-image-amd64`);
   await cp(join(root, 'boot', kernel), join(tmp, 'vmlinuz'));
-  await cp(join(root, 'boot', initrd), join(tmp, 'initrd.img'));
+  const boot = await bootFiles(root, kernel.slice('vmlinuz-'.length), tmp).then((done) => ({ done }), (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
+  if ('error' in boot) return fail(tmp, 'initramfs-failed', `building the boot files failed: ${boot.error}`);
+  opts.log.info(`image ${digest}: ${boot.done}`);
   const raw = join(tmp, 'disk.raw');
   const mkfs = await run('mkfs.ext4', ['-q', '-F', '-L', 'benchroot', '-d', root, raw, `${String(fp['sizeGib'])}G`], opts);
   if (!mkfs.ok) return fail(tmp, 'mkfs-failed', `mkfs.ext4 -d failed:\n${mkfs.out}`);
@@ -117,6 +121,18 @@ async function buildDebian(image: ImageConfig, dir: string, opts: BuildImageOpti
   await rename(tmp, dir);
   opts.log.info(`image ${digest}: built in ${seconds.toFixed(1)} s (${(size / 2 ** 20).toFixed(0)} MiB qcow2)`);
   return { kind: 'built', image: describe(dir, digest, image, false) };
+}
+
+/**
+ * Writes the boot files next to the disk: the slim initramfs, and the uncompressed kernel when it
+ * can boot through PVH (the bzImage stays as the fallback). Returns what was done, for the log.
+ */
+async function bootFiles(root: string, version: string, out: string): Promise<string> {
+  await writeFile(join(out, 'initrd.img'), await buildInitramfs(root, version));
+  const pvh = await extractPvhKernel(await readFile(join(out, 'vmlinuz')));
+  if (pvh.kind === 'none') return `kernel ${version} boots as bzImage (${pvh.reason})`;
+  await writeFile(join(out, 'vmlinux'), pvh.elf);
+  return `kernel ${version} boots through its PVH entry (uncompressed vmlinux, ${(pvh.elf.length / 2 ** 20).toFixed(0)} MiB)`;
 }
 
 async function installGuestFiles(root: string): Promise<void> {

@@ -73,3 +73,27 @@ RemainAfterExit=yes
 [Install]
 WantedBy=multi-user.target
 `;
+
+/** /init of the initramfs (initramfs.ts): load the modules, mount the root, switch to it. */
+export const INITRAMFS_INIT = `#!/bin/busybox sh
+# Only what reaching the root needs; the root's own init does the rest.
+bb=/bin/busybox
+$bb mount -t devtmpfs devtmpfs /dev
+$bb mount -t proc proc /proc
+for m in /modules/*.ko; do $bb insmod "$m" || echo "initramfs: insmod $m failed" > /dev/console; done
+root=/dev/vda init=/sbin/init
+for a in $($bb cat /proc/cmdline); do
+  case "$a" in root=*) root=\${a#root=};; init=*) init=\${a#init=};; esac
+done
+# The disk appears when virtio_blk probes it, normally before insmod returns; allow 10 s.
+i=0
+while [ ! -b "$root" ] && [ $i -lt 1000 ]; do $bb usleep 10000; i=$((i+1)); done
+if ! $bb mount -t ext4 -o rw "$root" /root; then
+  # Nobody can log in to fix it: power off so the failure shows at once, with this line in the console log.
+  echo "initramfs: cannot mount $root" > /dev/console
+  $bb poweroff -f
+fi
+$bb umount /proc
+$bb umount /dev
+exec $bb switch_root /root "$init"
+`;

@@ -4,7 +4,7 @@
  * values (addresses, keys, hostnames) are deliberately absent because they are applied per VM.
  */
 import { createHash } from 'node:crypto';
-import { MINIMAL_INIT, SEED_SCRIPT, SEED_UNIT } from './guest-files.js';
+import { INITRAMFS_INIT, MINIMAL_INIT, SEED_SCRIPT, SEED_UNIT } from './guest-files.js';
 
 /** The `image` config group (conf/image/*.yaml). */
 export interface ImageConfig {
@@ -25,13 +25,13 @@ export interface ImageConfig {
  * Bumped whenever the build recipe in build-image.ts changes (dpkg excludes, layout), because
  * that changes the image without any config change. The guest files are digested on their own.
  */
-export const IMAGE_BUILDER_VERSION = 3;
+export const IMAGE_BUILDER_VERSION = 4;
 
 /** The files bench writes into the root filesystem (guest-files.ts), by name. */
-export const GUEST_FILES: Readonly<Record<string, string>> = { 'bench-init': MINIMAL_INIT, 'bench-seed': SEED_SCRIPT, 'bench-seed.service': SEED_UNIT };
+export const GUEST_FILES: Readonly<Record<string, string>> = { 'bench-init': MINIMAL_INIT, 'bench-seed': SEED_SCRIPT, 'bench-seed.service': SEED_UNIT, 'initramfs-init': INITRAMFS_INIT };
 
 /** Packages every Debian image needs whatever the config says: the VM must boot and serve SSH. */
-export const BASE_PACKAGES = ['linux-image-amd64', 'openssh-server', 'iproute2', 'kmod', 'e2fsprogs'];
+export const BASE_PACKAGES = ['linux-image-amd64', 'openssh-server', 'iproute2', 'kmod', 'e2fsprogs', 'busybox-static'];
 
 /** The canonical description of an image; equal objects mean an identical image. */
 export function imageFingerprintInput(image: ImageConfig, guestFiles: Readonly<Record<string, string>> = GUEST_FILES): Record<string, unknown> {

@@ -30,6 +30,9 @@ export const SlurmSchedulerSchema = closedObject(
     manage: opt(z.boolean()),
     payload: opt(z.enum(['sleep', 'stress-ng'])),
     sample_interval_s: opt(positive),
+    // squeue polling backs off from the first to the second while the queue does not change.
+    poll_min_s: opt(positive),
+    poll_max_s: opt(positive),
     ready_timeout_s: opt(positive),
     submit_memory: opt(z.boolean()),
     partition: opt(z.string().min(1)),
@@ -43,7 +46,8 @@ export const SlurmSchedulerSchema = closedObject(
   { extraKeys: [...SLURM_CONF_KEYS, ...SLURM_OBSOLETE_KEYS], ignoreCase: true, label: 'slurm.conf key' },
 )
   .catchall(z.union([scalar, z.null()]))
-  .superRefine(checkSlurmValueTypes, ALWAYS);
+  .superRefine(checkSlurmValueTypes, ALWAYS)
+  .superRefine(checkPollRange, ALWAYS);
 
 const OBSOLETE = new Set(SLURM_OBSOLETE_KEYS.map((k) => k.toLowerCase()));
 const TYPED = new Map(Object.entries(SLURM_TYPED_KEYS).map(([k, t]) => [k.toLowerCase(), t]));
@@ -62,6 +66,13 @@ function checkSlurmValueTypes(value: Record<string, unknown>, ctx: z.core.$Refin
     if (type === 'boolean' && typeof v !== 'boolean' && !BOOL_WORDS.test(String(v))) {
       ctx.addIssue({ code: 'custom', path: [key], message: 'slurm.conf expects a boolean here', params: { expected: 'YES or NO' } });
     }
+  }
+}
+
+function checkPollRange(value: Record<string, unknown>, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
+  const { poll_min_s: min, poll_max_s: max } = value;
+  if (typeof min === 'number' && typeof max === 'number' && max < min) {
+    ctx.addIssue({ code: 'custom', path: ['poll_max_s'], message: `poll_max_s must be at least poll_min_s (${min})`, params: { expected: `a number >= ${min}` } });
   }
 }
 

@@ -123,7 +123,8 @@ describe.skipIf(why !== '')('SLURM on netns hosts', () => {
     expect(m.utilization).toBeLessThanOrEqual(1);
     expect(m.fairness).toBeGreaterThan(0);
 
-    expect(r.settings).toMatchObject({ bf_interval: 1, sched_min_interval: 0, time_scale: TIME_SCALE, payload: 'sleep', time_resolution_s: 10 });
+    expect(r.settings).toMatchObject({ bf_interval: 1, sched_min_interval: 0, time_scale: TIME_SCALE, payload: 'sleep', time_resolution_s: 10, poll_min_s: 0.5, poll_max_s: 5 });
+    expect(r.settings['squeue_polls']).toBeGreaterThan(0);
     expect(r.warnings.join('\n')).toMatch(/PriorityWeightFairshare can only be used with SlurmDBD/);
     for (const h of (cluster as Cluster).hosts) {
       const rows = r.hosts.filter((s) => s.host === h.name);
@@ -131,7 +132,7 @@ describe.skipIf(why !== '')('SLURM on netns hosts', () => {
       expect(rows.every((s) => s.cpuBusy >= 0 && s.cpuBusy <= 1 && s.memUsed > 0 && s.netRx > 0)).toBe(true);
     }
     console.log(`slurm netns: bring-up ${bringUp.toFixed(2)} s, run ${((Date.now() - started) / 1000 - bringUp).toFixed(1)} s, ` +
-      `sbatch ${String(r.settings['submit_ms_per_job'])} ms/job, makespan ${m.makespan.toFixed(0)} s (workload), utilization ${m.utilization.toFixed(2)}`);
+      `sbatch ${String(r.settings['submit_ms_per_job'])} ms/job, ${String(r.settings['squeue_polls'])} squeue polls, makespan ${m.makespan.toFixed(0)} s (workload), utilization ${m.utilization.toFixed(2)}`);
   }, 240_000);
 
   it('stop leaves no daemon and is idempotent; down leaves no namespace and no process', async () => {

@@ -122,7 +122,7 @@ export async function inspectExistingSlurm(remote: Remote, o: { config: Record<s
 }
 
 /** What a run on this cluster records about it: the settings that shaped the result and how it was observed. */
-export function existingSettings(data: ExistingSlurm, pollIntervalS: number): Record<string, unknown> {
+export function existingSettings(data: ExistingSlurm): Record<string, unknown> {
   const config = new Map(Object.entries(data.clusterConfig));
   const p = data.partition;
   return {
@@ -141,7 +141,6 @@ export function existingSettings(data: ExistingSlurm, pollIntervalS: number): Re
     partition_settings: data.partitionSettings,
     collection: data.collection.kind,
     collection_note: data.collectionNote,
-    poll_interval_s: pollIntervalS,
     inspect_s: Math.round(data.inspectSeconds * 1000) / 1000,
   };
 }

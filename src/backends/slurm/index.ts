@@ -23,7 +23,7 @@ import { cancelSubmitted, existingSettings, inspectExistingSlurm, recordSubmitte
 import { buildJobRecords, workloadClock } from './records.js';
 import { Remote, RemoteCommandError } from './remote.js';
 import { SLURM_PATHS } from './render-slurm-conf.js';
-import { runJobs, type RunJobsOptions, type RunJobsResult } from './run-jobs.js';
+import { DEFAULT_POLL_MAX_MS, DEFAULT_POLL_MIN_MS, runJobs, type RunJobsOptions, type RunJobsResult } from './run-jobs.js';
 import { countFlooredLimits, TIME_LIMIT_GRANULARITY_S, type Payload } from './sbatch.js';
 import { SQUEUE_ARGV } from './squeue.js';
 
@@ -33,6 +33,9 @@ export interface SlurmBenchOptions {
   sampleIntervalS: number;
   readyTimeoutS: number;
   submitMemory: boolean;
+  /** squeue poll interval bounds as configured; unset ones take a default that depends on who manages the cluster. */
+  pollMinS: number | undefined;
+  pollMaxS: number | undefined;
 }
 
 /** Reads bench's own keys; a bad value is a bug in config validation, so it throws. */
@@ -44,14 +47,30 @@ export function slurmBenchOptions(config: Record<string, unknown>): SlurmBenchOp
     if (!(v > 0)) throw new Error(`scheduler.${k}: expected a positive number of seconds, found ${String(config[k])}`);
     return v;
   };
-  return { payload, sampleIntervalS: num('sample_interval_s', 1), readyTimeoutS: num('ready_timeout_s', 60), submitMemory: config['submit_memory'] === true };
+  const optional = (k: string) => (config[k] === undefined ? undefined : num(k, 0));
+  const pollMinS = optional('poll_min_s');
+  const pollMaxS = optional('poll_max_s');
+  if (pollMinS !== undefined && pollMaxS !== undefined && pollMaxS < pollMinS) throw new Error(`scheduler.poll_max_s (${pollMaxS}) is below scheduler.poll_min_s (${pollMinS})`);
+  return { payload, sampleIntervalS: num('sample_interval_s', 1), readyTimeoutS: num('ready_timeout_s', 60), submitMemory: config['submit_memory'] === true, pollMinS, pollMaxS };
+}
+
+export interface PollLimitsS {
+  minS: number;
+  maxS: number;
+}
+
+/** The squeue poll bounds a run uses, seconds: configured ones, else the defaults for this kind of cluster. */
+export function pollLimitsS(o: Pick<SlurmBenchOptions, 'pollMinS' | 'pollMaxS'>, existing: boolean): PollLimitsS {
+  const minDefault = (existing ? EXISTING_POLL_MS : DEFAULT_POLL_MIN_MS) / 1000;
+  const minS = o.pollMinS ?? Math.min(minDefault, o.pollMaxS ?? Infinity);
+  return { minS, maxS: o.pollMaxS ?? Math.max(DEFAULT_POLL_MAX_MS / 1000, minS) };
 }
 
 type ManagedData = BringUpResult & { config: Record<string, unknown>; managed?: true };
 type ExistingData = ExistingSlurm & { config: Record<string, unknown> };
 type HandleData = ManagedData | ExistingData;
 
-/** Poll interval on a cluster bench does not manage: squeue every 0.5 s is a load others share. */
+/** Least poll interval on a cluster bench does not manage: squeue every 0.5 s is a load others share. */
 const EXISTING_POLL_MS = 2000;
 
 /** Run results of a real backend also carry the hosts' time series (hosts.arrow). */
@@ -69,7 +88,7 @@ function schedulerParameter(config: Record<string, unknown>, key: string, dflt: 
 }
 
 /** Settings every real run records, whoever manages the cluster. */
-function runSettings(jobs: readonly JobSpec[], o: SlurmBenchOptions, timeScale: number, r: { submitMsPerJob: number; maxSubmitLagS: number }): Record<string, unknown> {
+function runSettings(jobs: readonly JobSpec[], o: SlurmBenchOptions & { poll: PollLimitsS }, timeScale: number, r: RunJobsResult): Record<string, unknown> {
   return {
     time_scale: timeScale,
     payload: o.payload,
@@ -78,6 +97,9 @@ function runSettings(jobs: readonly JobSpec[], o: SlurmBenchOptions, timeScale: 
     time_limits_raised_to_floor: countFlooredLimits(jobs, timeScale),
     time_resolution_s: 1 / timeScale,
     sample_interval_s: o.sampleIntervalS,
+    poll_min_s: o.poll.minS,
+    poll_max_s: o.poll.maxS,
+    squeue_polls: r.squeuePolls,
     submit_ms_per_job: Math.round(r.submitMsPerJob * 10) / 10,
     max_submit_lag_s: Math.round(r.maxSubmitLagS * 1000) / 1000,
   };
@@ -126,24 +148,23 @@ async function configure(cluster: Cluster, config: Record<string, unknown>, ctx:
 }
 
 /** How this handle's cluster is polled and where its completions come from. */
-function collectionOptions(data: HandleData, remote: Remote): Pick<RunJobsOptions, 'source' | 'squeueArgv' | 'pollIntervalMs' | 'onSubmitted'> {
+function collectionOptions(data: HandleData, remote: Remote): Pick<RunJobsOptions, 'source' | 'squeueArgv' | 'onSubmitted'> {
   if (!isExisting(data)) return { source: new JobcompSource(remote, { kind: 'jobcomp', path: SLURM_PATHS.jobComp, timeZone: 'UTC' }) };
   return {
     source: completionSource(remote, data.collection),
     squeueArgv: [...SQUEUE_ARGV, '--me'],
-    pollIntervalMs: EXISTING_POLL_MS,
     onSubmitted: (id) => recordSubmitted(data.jobsFile, id),
   };
 }
 
 /** Submits and collects; on a cluster bench does not manage, a failed run cancels the jobs it left there. */
-async function submitAndCollect(remote: Remote, jobs: readonly JobSpec[], data: HandleData, o: { bench: SlurmBenchOptions; timeScale: number; ctx: BackendContext }): Promise<RunJobsResult> {
+async function submitAndCollect(remote: Remote, jobs: readonly JobSpec[], data: HandleData, o: { bench: SlurmBenchOptions; poll: PollLimitsS; timeScale: number; ctx: BackendContext }): Promise<RunJobsResult> {
   const collection = collectionOptions(data, remote);
   if (collection.source instanceof JobcompSource && isExisting(data)) await collection.source.skipExisting();
   const partition = isExisting(data) ? { partition: data.partition.name } : {};
   const submit = { timeScale: o.timeScale, payload: o.bench.payload, submitMemory: o.bench.submitMemory, totalGpus: data.selectType === 'select/cons_tres', ...partition };
   try {
-    return await runJobs(remote, jobs, { submit, log: o.ctx.log, ...collection });
+    return await runJobs(remote, jobs, { submit, log: o.ctx.log, ...collection, pollIntervalMs: o.poll.minS * 1000, pollMaxMs: o.poll.maxS * 1000 });
   } catch (e) {
     if (isExisting(data)) {
       const n = await withPool(o.ctx, (pool) => cancelSubmitted(new Remote(pool, remote.cluster, new AbortController().signal), data.jobsFile)).catch(() => 0);
@@ -156,7 +177,7 @@ async function submitAndCollect(remote: Remote, jobs: readonly JobSpec[], data: 
 /** Warnings and settings of a run on a cluster bench does not manage; corrects jobcomp times read in the wrong zone. */
 function existingOutcome(data: ExistingData, result: RunJobsResult): { warnings: string[]; settings: Record<string, unknown> } {
   const warnings = [...data.unapplied];
-  const settings = existingSettings(data, EXISTING_POLL_MS / 1000);
+  const settings = existingSettings(data);
   if (data.collection.kind === 'jobcomp') {
     const shift = shiftJobcompTimes(result);
     if (shift) {
@@ -171,6 +192,7 @@ function existingOutcome(data: ExistingData, result: RunJobsResult): { warnings:
 async function run(handle: SchedulerHandle, jobs: JobSpec[], options: RunOptions): Promise<SlurmRunResult> {
   const data = handle.data as unknown as HandleData;
   const o = slurmBenchOptions(data.config);
+  const poll = pollLimitsS(o, isExisting(data));
   const { ctx, timeScale } = options;
   return withPool(ctx, async (pool) => {
     const remote = new Remote(pool, handle.cluster, ctx.signal);
@@ -178,7 +200,7 @@ async function run(handle: SchedulerHandle, jobs: JobSpec[], options: RunOptions
     let result: RunJobsResult;
     let samples: HostSample[];
     try {
-      result = await submitAndCollect(remote, jobs, data, { bench: o, timeScale, ctx });
+      result = await submitAndCollect(remote, jobs, data, { bench: o, poll, timeScale, ctx });
     } finally {
       samples = await sampler.stop();
     }
@@ -195,7 +217,7 @@ async function run(handle: SchedulerHandle, jobs: JobSpec[], options: RunOptions
     return {
       jobs: buildJobRecords(inputs),
       warnings,
-      settings: { ...settings, ...runSettings(jobs, o, timeScale, result) },
+      settings: { ...settings, ...runSettings(jobs, { ...o, poll }, timeScale, result) },
       hosts: samples.map((s) => ({ ...s, t: clock(s.t) })),
     };
   });

@@ -9,7 +9,7 @@ import { SLURM_CONF_KEYS, SLURM_OBSOLETE_KEYS, SLURM_SCHEDULER_PARAMETERS } from
 import type { Cluster, Host } from '../types.js';
 
 /** Keys of the `scheduler` group that are bench's own, not slurm.conf keys. */
-export const BENCH_SLURM_KEYS = ['kind', 'manage', 'payload', 'sample_interval_s', 'ready_timeout_s', 'submit_memory', 'partition'] as const;
+export const BENCH_SLURM_KEYS = ['kind', 'manage', 'payload', 'sample_interval_s', 'poll_min_s', 'poll_max_s', 'ready_timeout_s', 'submit_memory', 'partition'] as const;
 
 /** Where the daemons keep their files on every host (the netns provider bind-mounts these per host). */
 export const SLURM_PATHS = {

@@ -47,18 +47,30 @@ function seconds(s: number): string {
   return String(Math.round(Math.max(0, s) * 1000) / 1000);
 }
 
+/** How long the payload runs, real seconds: stress-ng takes whole seconds, at least one. */
+export function payloadSeconds(job: JobSpec, o: Pick<SubmitOptions, 'timeScale' | 'payload'>): number {
+  const runtime = Math.max(0, job.runtime * o.timeScale);
+  return o.payload === 'stress-ng' ? Math.max(1, Math.round(runtime)) : runtime;
+}
+
+/** How long the job should hold its allocation, real seconds: its payload, unless its time limit ends it first. */
+export function expectedRunSeconds(job: JobSpec, o: Pick<SubmitOptions, 'timeScale' | 'payload'>): number {
+  const minutes = timeLimitMinutes(job.walltime, o.timeScale);
+  return Math.min(payloadSeconds(job, o), minutes === undefined ? Infinity : minutes * TIME_LIMIT_GRANULARITY_S);
+}
+
 /**
  * The batch script's one command. `sleep` holds the allocation without load; `stress-ng` loads
  * one CPU worker per requested core (whole seconds, at least one), on every node via srun for
  * multi-node jobs.
  */
 export function payloadCommand(job: JobSpec, o: Pick<SubmitOptions, 'timeScale' | 'payload'>): string {
-  const runtime = job.runtime * o.timeScale;
+  const runtime = payloadSeconds(job, o);
   switch (o.payload) {
     case 'sleep':
       return `sleep ${seconds(runtime)}`;
     case 'stress-ng': {
-      const timeout = Math.max(1, Math.round(runtime));
+      const timeout = runtime;
       if (job.nodes > 1) {
         const perNode = Math.max(1, Math.floor(job.cores / job.nodes));
         return `srun --ntasks=${job.nodes} --ntasks-per-node=1 stress-ng --cpu ${perNode} --timeout ${timeout}s --quiet`;

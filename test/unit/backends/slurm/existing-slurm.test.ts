@@ -43,8 +43,8 @@ describe('inspecting a SLURM bench does not manage', () => {
     expect(s.partition).toEqual({ name: 'debug', nodes: 1, cpus: 4, memoryMiB: 4096, gpus: 1, states: { idle: 1 } });
     expect(s.partitionSettings).toMatchObject({ State: 'UP', MaxTime: '00:10:00', OverSubscribe: 'NO', TotalCPUs: '4' });
     expect(s.unapplied).toEqual([expect.stringMatching(/^scheduler\.SchedulerParameters\.bf_interval=30 is not applied/)]);
-    const settings = existingSettings(s, 2);
-    expect(settings).toMatchObject({ bf_interval: 1, sched_min_interval: 0, select_type: 'select/cons_tres', partition: 'debug', partition_cpus: 4, collection: 'jobcomp', poll_interval_s: 2 });
+    const settings = existingSettings(s);
+    expect(settings).toMatchObject({ bf_interval: 1, sched_min_interval: 0, select_type: 'select/cons_tres', partition: 'debug', partition_cpus: 4, collection: 'jobcomp' });
     expect(settings['slurm_config']).toMatchObject({ SchedulerType: 'sched/backfill', SLURM_VERSION: '22.05.8' });
   });
 

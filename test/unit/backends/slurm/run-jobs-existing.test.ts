@@ -40,7 +40,8 @@ case "$*" in *--partition=debug*) ;; *) exit 1 ;; esac
 case "$*" in *--nodes=3*) touch ${state}/stuck-$id ;; esac
 echo "$id"`);
     standIn(bin, 'scancel', `for i in "$@"; do touch ${state}/cancelled-$i; done`);
-    standIn(bin, 'squeue', `for id in $(cat ${state}/jobs 2>/dev/null); do
+    standIn(bin, 'squeue', `[ "$4" = -j ] || echo poll >> ${state}/polls
+for id in $(cat ${state}/jobs 2>/dev/null); do
   if [ -f ${state}/cancelled-$id ]; then st=CANCELLED; r=None; n=''; elif [ -f ${state}/stuck-$id ]; then st=PENDING; r=PartitionNodeLimit; n=''; else st=COMPLETED; r=None; n=c1; fi
   if [ "$4" = -j ]; then echo "$id|bench-$((id - 100))|$st|1795965303|1795965304|1795965306|1|1|$n"
   else echo "$id|bench-$((id - 100))|$st|2026-11-29T15:15:03|2026-11-29T15:15:04|1|$r|$n"; fi
@@ -54,6 +55,8 @@ done`);
       onSubmitted: (id) => submitted.push(id),
     });
     expect(submitted).toEqual([101, 102, 103]);
+    // Lookups of finished jobs (squeue -j) are not polls.
+    expect(r.squeuePolls).toBe(readFileSync(join(state, 'polls'), 'utf8').trim().split('\n').length);
     expect(r.unrunnable).toEqual(new Map([[102, 'PartitionNodeLimit']]));
     expect(readFileSync(join(state, 'jobs'), 'utf8').trim().split('\n')).toEqual(['101', '102', '103']);
     expect(r.squeueSubmits.get(101)).toBe(Date.UTC(2026, 10, 29, 15, 15, 3) / 1000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  countFlooredLimits, parseSbatchJobId, payloadCommand, sbatchArgv, specIdFromName, timeLimitMinutes, type SubmitOptions,
+  countFlooredLimits, expectedRunSeconds, parseSbatchJobId, payloadCommand, sbatchArgv, specIdFromName, timeLimitMinutes, type SubmitOptions,
 } from '../../../../src/backends/slurm/sbatch.js';
 import type { JobSpec } from '../../../../src/workload/job.js';
 import { haveSchemas, sbatchOptions } from './schema-files.js';
@@ -66,6 +66,15 @@ describe('payloadCommand', () => {
     expect(payloadCommand(job({ runtime: 30 }), { timeScale: 0.01, payload: 'stress-ng' })).toBe('stress-ng --cpu 4 --timeout 1s --quiet');
     expect(payloadCommand(job({ runtime: 500, nodes: 2, cores: 6 }), { timeScale: 0.01, payload: 'stress-ng' }))
       .toBe('srun --ntasks=2 --ntasks-per-node=1 stress-ng --cpu 3 --timeout 5s --quiet');
+  });
+});
+
+describe('expectedRunSeconds', () => {
+  it('is the payload\'s real run time, unless the time limit (whole minutes) ends the job first', () => {
+    expect(expectedRunSeconds(job({ runtime: 123.4567 }), { timeScale: 0.01, payload: 'sleep' })).toBeCloseTo(1.234567);
+    expect(expectedRunSeconds(job({ runtime: 30 }), { timeScale: 0.01, payload: 'stress-ng' })).toBe(1);
+    expect(expectedRunSeconds(job({ runtime: 500, walltime: 100 }), { timeScale: 1, payload: 'sleep' })).toBe(120);
+    expect(expectedRunSeconds(job({ runtime: 500, walltime: 0 }), { timeScale: 1, payload: 'sleep' })).toBe(500);
   });
 });
 

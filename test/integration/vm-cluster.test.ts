@@ -1,22 +1,27 @@
 /**
- * Real VMs under TCG (or KVM where it works): image build (cached under cache/images), a 1 head
- * + 1 compute cluster reachable over SSH with the pinned host keys, and teardown after success,
- * failure, SIGINT and kill -9. Needs root (bridge and taps), qemu, mmdebstrap and mkfs.ext4.
+ * Real VMs under TCG (or KVM where it works) through the libvirt runtime: image build (cached
+ * under cache/images), a 1 head + 1 compute cluster of transient libvirt domains reachable over
+ * SSH with the pinned host keys, and teardown after success, failure, SIGINT and kill -9 with no
+ * domain, QEMU, tap or bridge left. libvirtd and virtlogd are started if not running and then
+ * stopped by PID. (vm-slurm.test.ts covers the QEMU-direct runtime.) Needs root (bridge and
+ * taps), qemu, libvirt (libvirt-daemon-system), mmdebstrap and mkfs.ext4.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildImage, type BuiltImage } from '../../src/image/build-image.js';
 import type { ImageConfig } from '../../src/image/image-fingerprint.js';
 import { cleanupLeftovers, findLeftovers, libvirtProvider } from '../../src/backends/libvirt/libvirt-provider.js';
+import { kvmAccessWarning } from '../../src/backends/libvirt/kvm-access.js';
+import { ensureLibvirtd, listDomains, type StartedDaemon } from '../../src/backends/libvirt/virsh-runtime.js';
 import { probeSsh } from '../../src/backends/libvirt/wait-ssh.js';
 import type { Topology } from '../../src/backends/types.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const missing = ['qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'mkfs.ext4', 'ssh-keygen', 'ip']
+const missing = ['qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'mkfs.ext4', 'ssh-keygen', 'ip', 'virsh', 'libvirtd', 'virtlogd']
   .filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
 const why = process.getuid?.() !== 0 ? 'needs root for the bridge and taps' : missing.length ? `missing ${missing.join(', ')}` : '';
 if (why && process.env['CI'] === 'true') throw new Error(`VM integration test cannot run under CI: ${why}`);
@@ -25,11 +30,37 @@ const topology: Topology = { name: 'tiny', head_nodes: { count: 1, vcpus: 1, mem
 const log = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 let image: BuiltImage;
 let stateDir: string;
+/** Daemons this test started, to stop by PID at the end. */
+let daemons: StartedDaemon[] = [];
 
 function qemuPids(id: string): number[] {
   return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
     try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`bench-${id}-`); } catch { return false; }
   }).map(Number);
+}
+
+/** Network links (bridge `bnb<id>`, taps `bnt<id>N`) of cluster `id` still present. */
+function links(id: string): string[] {
+  const out = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout;
+  return [...out.matchAll(/^\d+: ([^:@]+)/gm)].map((m) => m[1] ?? '').filter((n) => n.includes(id));
+}
+
+/** Everything of cluster `id` that teardown must remove: domains, QEMU processes, links, libvirt's QEMU logs. */
+async function remains(id: string): Promise<{ domains: string[]; qemu: number[]; links: string[]; logs: string[] }> {
+  const logDir = '/var/log/libvirt/qemu';
+  const logs = existsSync(logDir) ? readdirSync(logDir).filter((f) => f.startsWith(`bench-${id}-`)) : [];
+  return { domains: await listDomains(`bench-${id}-`), qemu: qemuPids(id), links: links(id), logs };
+}
+const nothing = { domains: [], qemu: [], links: [], logs: [] };
+
+/** Exited: gone, or a zombie waiting for init (the daemons are init's children) to reap it. */
+function exited(pid: number): boolean {
+  try { return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; }
+}
+
+async function stopDaemon(d: StartedDaemon): Promise<void> {
+  try { process.kill(d.pid, 'SIGTERM'); } catch { return; }
+  await until(`${d.name} (pid ${d.pid}) to exit`, () => (exited(d.pid) ? true : undefined), 15_000);
 }
 
 async function until<T>(what: string, f: () => T | undefined, ms: number): Promise<T> {
@@ -43,7 +74,7 @@ async function until<T>(what: string, f: () => T | undefined, ms: number): Promi
 }
 
 function config(): Record<string, unknown> {
-  return { accel: 'auto', subnet: '10.79.0.0/24', scale_to_host: true, state_dir: stateDir, image, ready_timeout_s: 240 };
+  return { accel: 'auto', runtime: 'libvirt', subnet: '10.79.0.0/24', scale_to_host: true, state_dir: stateDir, image, ready_timeout_s: 240 };
 }
 
 /** Starts `up` in a child process; resolves once both QEMU processes are running. */
@@ -74,7 +105,18 @@ describe.skipIf(Boolean(why))(`VM cluster (skipped: ${why || 'n/a'})`, () => {
     const r = await buildImage(cfg, { cacheDir: join(root, 'cache/images'), log });
     if (r.kind !== 'built') throw new Error(r.message);
     image = r.image;
+    // Started here rather than inside `up`, so the test knows which daemons are its own to stop.
+    const d = await ensureLibvirtd(true);
+    daemons = d.started;
+    if (!d.ok) throw new Error(`libvirtd: ${d.reason}`);
+    // Otherwise every domain start takes minutes and the boots time out for an unclear reason.
+    const slow = await kvmAccessWarning();
+    if (slow) throw new Error(slow);
   }, 900_000);
+  afterAll(async () => {
+    // libvirtd first: it holds a connection to virtlogd.
+    for (const d of [...daemons].sort((a, b) => (a.name === 'libvirtd' ? -1 : b.name === 'libvirtd' ? 1 : 0))) await stopDaemon(d);
+  }, 60_000);
   afterEach(async () => {
     await cleanupLeftovers({ state_dir: stateDir });
     rmSync(stateDir, { recursive: true, force: true });
@@ -85,6 +127,17 @@ describe.skipIf(Boolean(why))(`VM cluster (skipped: ${why || 'n/a'})`, () => {
     const ctx = { signal: new AbortController().signal, log, workDir: stateDir };
     const cluster = await libvirtProvider.up(topology, config(), ctx);
     const id = String(cluster.data['id']);
+    expect(cluster.data['runtime']).toBe('libvirt');
+    // libvirtd runs the VMs: its domains are up, and each QEMU is the one its PID file names,
+    // started by libvirt (its per-domain directory), not by the QEMU-direct command line.
+    expect((await listDomains(`bench-${id}-`)).sort()).toEqual([`bench-${id}-c1`, `bench-${id}-head`]);
+    const vms = cluster.data['vms'] as Array<{ domainName: string; pid: number }>;
+    for (const vm of vms) {
+      expect(Number(readFileSync(`/run/libvirt/qemu/${vm.domainName}.pid`, 'utf8'))).toBe(vm.pid);
+      const cmdline = readFileSync(`/proc/${vm.pid}/cmdline`, 'utf8').split('\0');
+      expect(cmdline).toContain(`guest=${vm.domainName},debug-threads=on`);
+      expect(cmdline.some((a) => a.includes(`/var/lib/libvirt/qemu/domain-`))).toBe(true);
+    }
     expect(cluster.hosts.map((h) => [h.name, h.role, h.port, h.user])).toEqual([['head', 'head', 22, 'root'], ['c1', 'compute', 22, 'root']]);
     for (const h of cluster.hosts) {
       expect(await probeSsh(h.address, 22, cluster.clientKeyPath ?? '', h.hostKey ?? '')).toEqual({ kind: 'ready' });
@@ -96,7 +149,7 @@ describe.skipIf(Boolean(why))(`VM cluster (skipped: ${why || 'n/a'})`, () => {
       `root@${cluster.hosts[0]?.address ?? ''}`, 'hostname; cat < /dev/null > /dev/tcp/c1/22 && echo c1-reachable'], { encoding: 'utf8', shell: false });
     expect(ssh).toMatch(/head\s+c1-reachable/);
     await libvirtProvider.down(JSON.parse(JSON.stringify(cluster)), ctx);
-    expect(qemuPids(id)).toEqual([]);
+    expect(await remains(id)).toEqual(nothing);
     expect(existsSync(join(stateDir, id))).toBe(false);
     expect(findLeftovers({ state_dir: stateDir })).toEqual([]);
   }, 400_000);
@@ -104,7 +157,9 @@ describe.skipIf(Boolean(why))(`VM cluster (skipped: ${why || 'n/a'})`, () => {
   it('tears down after a failed bring-up', async () => {
     stateDir = mkdtempSync(join(tmpdir(), 'bench-vm-'));
     const ctx = { signal: new AbortController().signal, log, workDir: stateDir };
-    await expect(libvirtProvider.up(topology, { ...config(), image: { ...image, kernel: join(stateDir, 'no-such-kernel') } }, ctx)).rejects.toThrow(/qemu|virsh/);
+    const before = await listDomains('bench-');
+    await expect(libvirtProvider.up(topology, { ...config(), image: { ...image, kernel: join(stateDir, 'no-such-kernel') } }, ctx)).rejects.toThrow(/virsh create [\s\S]*no-such-kernel/);
+    expect(await listDomains('bench-')).toEqual(before);
     expect(findLeftovers({ state_dir: stateDir })).toEqual([]);
     expect(readdirSync(stateDir)).toEqual([]);
   }, 120_000);
@@ -115,7 +170,7 @@ describe.skipIf(Boolean(why))(`VM cluster (skipped: ${why || 'n/a'})`, () => {
     child.kill('SIGINT');
     await new Promise((r) => child.once('exit', r));
     expect(out()).toMatch(/TORN-DOWN/);
-    expect(qemuPids(id)).toEqual([]);
+    expect(await remains(id)).toEqual(nothing);
     expect(findLeftovers({ state_dir: stateDir })).toEqual([]);
   }, 120_000);
 
@@ -125,8 +180,10 @@ describe.skipIf(Boolean(why))(`VM cluster (skipped: ${why || 'n/a'})`, () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     expect(qemuPids(id).length).toBe(2);
+    // The domains outlive the killed process: libvirtd owns them, not bench.
+    expect((await listDomains(`bench-${id}-`)).length).toBe(2);
     expect(await cleanupLeftovers({ state_dir: stateDir })).toBe(2);
-    expect(qemuPids(id)).toEqual([]);
+    expect(await remains(id)).toEqual(nothing);
     expect(findLeftovers({ state_dir: stateDir })).toEqual([]);
   }, 120_000);
 });

@@ -69,7 +69,7 @@ describe.skipIf(Boolean(why))(`SLURM in VMs (skipped: ${why || 'n/a'})`, () => {
   it('configures SLURM in a 1 head + 1 compute VM cluster, runs 10 jobs end to end and tears everything down', async () => {
     const ctx = { signal: new AbortController().signal, log, workDir: stateDir };
     const providerConfig = yamlFile<Record<string, unknown>>('conf/provider/libvirt.yaml');
-    // QEMU directly: the same VMs as through libvirt, without leaving a libvirtd behind.
+    // QEMU directly, so both runtimes are covered: vm-cluster.test.ts boots through libvirt.
     const started = Date.now();
     const cluster: Cluster = await libvirtProvider.up(topology, {
       ...providerConfig, runtime: 'qemu', subnet: '10.84.0.0/24', state_dir: stateDir, image, ready_timeout_s: 300,

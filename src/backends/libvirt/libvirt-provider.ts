@@ -2,23 +2,25 @@
  * Provider `libvirt`: a VM per topology host from copy-on-write overlays of a built image,
  * configured by a per-VM seed disk, on a bridge the provider creates (host address .1, VMs .2+),
  * so every VM is reachable from the host and from each other on port 22 — the same shape of
- * `Cluster` as the netns provider. The boot runs QEMU directly with the same machine the domain
- * XML describes (see `renderDomainXml`); everything `down` needs is in `Cluster.data`.
+ * `Cluster` as the netns provider. Two runtimes boot the same machine: `libvirt` creates transient
+ * domains from `renderDomainXml` through the system libvirtd, `qemu` runs QEMU directly with
+ * `renderQemuArgs`. Everything `down` needs is in `Cluster.data`.
  */
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BuiltImage } from '../../image/build-image.js';
 import type { BackendContext, Cluster, Host, Provider, Topology } from '../types.js';
 import { ownerAlive } from '../owner.js';
 import { detectAccel } from './detect-accel.js';
+import { kvmAccessWarning } from './kvm-access.js';
 import { vmBudget } from './fits-budget.js';
 import { planVms, type ClusterPlan } from './plan-vms.js';
 import { renderDomainXml, renderQemuArgs, type VmBootOptions } from './render-domain-xml.js';
-import { ensureLibvirtd, startDomain } from './virsh-runtime.js';
+import { domainPidFile, ensureLibvirtd, startDomain } from './virsh-runtime.js';
 import { makeClientKey, makeSeed } from './vm-seed.js';
 import { createBridge, createTap, destroyCluster, livePid, saveState, type ClusterState } from './vm-runtime.js';
 import { waitForSsh } from './wait-ssh.js';
@@ -48,7 +50,7 @@ async function bootVm(plan: ClusterPlan, i: number, ctx: { state: ClusterState; 
   const { seed, hostKey } = await makeSeed(dir, plan, vm, ctx.clientKey);
   const libvirt = ctx.state.runtime === 'libvirt';
   if (!libvirt) await createTap(vm.tap, plan.bridge);
-  const pidFile = libvirt ? `/run/libvirt/qemu/${domainName}.pid` : join(dir, `${vm.name}.pid`);
+  const pidFile = libvirt ? domainPidFile(domainName) : join(dir, `${vm.name}.pid`);
   ctx.state.vms.push({ name: vm.name, domainName, pidFile, tap: vm.tap });
   await saveState(ctx.state);
   const boot = { ...ctx.boot, domainName, overlay, seed, consoleLog: join(dir, `${vm.name}.console.log`) };
@@ -72,15 +74,20 @@ async function bootVm(plan: ClusterPlan, i: number, ctx: { state: ClusterState; 
   return { host, started };
 }
 
-/** libvirt when asked or when libvirtd runs or can be started; QEMU directly otherwise. */
+/**
+ * `libvirt` when asked (starting libvirtd if needed) or, for `auto`, when libvirtd already runs;
+ * QEMU directly otherwise. `auto` starts no daemon: one started by bench outlives the run.
+ */
 async function chooseRuntime(requested: string, ctx: BackendContext): Promise<'libvirt' | 'qemu'> {
   if (requested === 'qemu') {
     ctx.log.info('libvirt: runtime qemu (QEMU directly, as configured)');
     return 'qemu';
   }
-  const d = await ensureLibvirtd();
+  const d = await ensureLibvirtd(requested === 'libvirt');
   if (d.ok) {
     ctx.log.info(`libvirt: runtime libvirt (${d.reason})`);
+    const slow = await kvmAccessWarning();
+    if (slow) ctx.log.warn(`libvirt: ${slow}`);
     return 'libvirt';
   }
   if (requested === 'libvirt') throw new Error(`libvirt provider: runtime=libvirt but ${d.reason}`);
@@ -103,8 +110,6 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
   const stateDir = vmStateDir(config);
   const state: ClusterState = { id, runtime, dir: join(stateDir, id), bridge: plan.bridge, stateFile: join(stateDir, `${id}.json`), vms: [], owner: process.pid };
   await mkdir(state.dir, { recursive: true });
-  // libvirt runs QEMU as its own user, which must reach the overlays and seeds.
-  if (runtime === 'libvirt') for (const d of [stateDir, state.dir]) await chmod(d, 0o711);
   await saveState(state);
   const timings: VmTiming[] = [];
   // One VM failing stops the others' readiness polling too.

@@ -23,8 +23,9 @@ export interface VmBootOptions {
   consoleLog: string;
 }
 
+/** Escapes for element text and for attributes, which are single-quoted here. */
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 function cpuXml(vm: VmPlan, o: VmBootOptions): string {
@@ -33,7 +34,17 @@ function cpuXml(vm: VmPlan, o: VmBootOptions): string {
   return `  <cpu mode='custom' match='exact' check='none'><model fallback='allow'>${esc(model)}</model><topology sockets='1' dies='1' cores='${vm.vcpus}' threads='1'/></cpu>`;
 }
 
-/** The libvirt domain for one VM (type qemu under TCG, kvm otherwise). */
+/**
+ * The libvirt domain for one VM (type qemu under TCG, kvm otherwise). No USB controller, which
+ * libvirt adds unless told, so the machine matches the QEMU-direct `-nodefaults` one.
+ *
+ * QEMU runs as root with no relabelling (the static DAC label), as on the QEMU-direct path. By
+ * default libvirt would run it as libvirt-qemu and chown every file the domain names — including
+ * the shared base image under cache/images, which it does not chown back — so a libvirt run would
+ * change the owner of files other runs and tools use. bench runs as root anyway (bridges, taps);
+ * the host's qemu.conf is not changed for this. MAC drivers (AppArmor, SELinux), where the
+ * host enables them, are left to their own settings.
+ */
 export function renderDomainXml(vm: VmPlan, o: VmBootOptions): string {
   const pins = o.pinVcpus
     ? `  <cputune>\n${Array.from({ length: vm.vcpus }, (_, i) => `    <vcpupin vcpu='${i}' cpuset='${vm.pinBase + i}'/>`).join('\n')}\n  </cputune>\n`
@@ -80,8 +91,10 @@ ${cpuXml(vm, o)}
       <source path='${esc(o.consoleLog)}'/>
       <target type='serial' port='0'/>
     </console>
+    <controller type='usb' model='none'/>
     <memballoon model='none'/>
   </devices>
+  <seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>
 </domain>
 `;
 }

@@ -1,44 +1,142 @@
 /**
- * The libvirt path: domains defined from `renderDomainXml` and driven with `virsh`. libvirtd
- * (and virtlogd) are started by hand when not running, since these machines have no systemd.
+ * The libvirt path: transient domains created from `renderDomainXml` and driven with `virsh`
+ * against the system daemon. These machines have no systemd, so libvirtd (and virtlogd, which
+ * it needs for QEMU's log) can be started by hand.
+ *
+ * A daemon bench starts keeps running after the run, as a service would: other clients —
+ * another bench process, `bench gc`, a user's own `virsh` — may be using it by then, so stopping
+ * it is not bench's call. The run log names the PIDs, and whoever wants a clean machine (the
+ * integration tests) stops them by PID.
  */
 import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 const URI = 'qemu:///system';
+/** Where libvirtd keeps each running domain's PID file and the QEMU log of each domain. */
+const RUN_DIR = '/run/libvirt/qemu';
+const LOG_DIR = '/var/log/libvirt/qemu';
 
 async function virsh(args: string[]): Promise<{ ok: boolean; out: string }> {
   const r = await execa('virsh', ['-c', URI, ...args], { reject: false, all: true });
-  return { ok: r.exitCode === 0, out: String(r.all ?? '') };
+  return { ok: r.exitCode === 0, out: String(r.all ?? '').trim() };
 }
 
-/** True when libvirtd answers, starting it (and virtlogd) if needed; false where it cannot run. */
-export async function ensureLibvirtd(): Promise<{ ok: boolean; reason: string }> {
-  if ((await execa('sh', ['-c', 'command -v virsh && command -v libvirtd'], { reject: false })).exitCode !== 0) {
-    return { ok: false, reason: 'virsh/libvirtd not installed' };
+/** A daemon started by `ensureLibvirtd`, for whoever has to stop it. */
+export interface StartedDaemon { name: 'libvirtd' | 'virtlogd'; pid: number }
+
+export interface LibvirtdStatus {
+  ok: boolean;
+  reason: string;
+  /** Daemons this call started (empty when they were already running). */
+  started: StartedDaemon[];
+}
+
+/** Alive and not a zombie: a daemon that died waits for its reaper in state Z. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
-  if ((await virsh(['version'])).ok) return { ok: true, reason: 'libvirtd running' };
-  await execa('virtlogd', ['-d'], { reject: false });
-  const d = await execa('libvirtd', ['-d'], { reject: false, all: true });
-  if (d.exitCode !== 0) return { ok: false, reason: `libvirtd cannot start: ${String(d.all ?? '').slice(0, 300)}` };
-  const end = Date.now() + 10_000;
+}
+
+function daemonPid(name: string): number | undefined {
+  const file = `/run/${name}.pid`;
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return pid > 0 && running(pid) ? pid : undefined;
+}
+
+/** Starts a libvirt daemon in the background unless its PID file names a live one. */
+async function startDaemon(name: StartedDaemon['name']): Promise<{ started?: StartedDaemon; error?: string }> {
+  if (daemonPid(name) !== undefined) return {};
+  const r = await execa(name, ['-d'], { reject: false, all: true });
+  if (r.exitCode !== 0) return { error: `${name} -d failed: ${String(r.all ?? '').trim().slice(0, 300)}` };
+  // `-d` returns once the PID file is written; a failed driver start comes later (see below).
+  const pid = daemonPid(name);
+  return pid === undefined ? { error: `${name} -d exited but left no live process` } : { started: { name, pid } };
+}
+
+/** The error lines libvirtd logged since `sinceMs`, to say why it died. */
+function libvirtdErrors(sinceMs: number): string {
+  const file = '/var/log/libvirt/libvirtd.log';
+  if (!existsSync(file)) return '';
+  // Lines start with a UTC time: `2026-01-31 12:00:00.123+0000: <tid>: error : ...`.
+  const at = (l: string): number => Date.parse(l.slice(0, 23).replace(' ', 'T') + 'Z');
+  const errors = readFileSync(file, 'utf8').split('\n').filter((l) => / error : /.test(l) && at(l) >= sinceMs - 1000);
+  return errors.slice(-2).map((l) => l.replace(/^.* error : /, '')).join('; ');
+}
+
+/**
+ * True when libvirtd answers on qemu:///system. With `start`, libvirtd and virtlogd are started
+ * when not running; without it, nothing is started (the `auto` runtime leaves no daemon behind).
+ */
+export async function ensureLibvirtd(start = true): Promise<LibvirtdStatus> {
+  if ((await execa('sh', ['-c', 'command -v virsh && command -v libvirtd && command -v virtlogd'], { reject: false })).exitCode !== 0) {
+    return { ok: false, reason: 'virsh/libvirtd/virtlogd not installed', started: [] };
+  }
+  const started: StartedDaemon[] = [];
+  const since = Date.now();
+  // libvirtd may run without virtlogd, but then every domain start fails on the log socket.
+  // Under systemd, virtlogd is socket-activated and needs no process yet.
+  const answers = (await virsh(['version'])).ok;
+  if (answers && (!start || daemonPid('virtlogd') !== undefined || existsSync('/run/systemd/system'))) {
+    return { ok: true, reason: 'libvirtd running', started };
+  }
+  if (!start) return { ok: false, reason: 'libvirtd not running', started };
+  for (const name of answers ? ['virtlogd' as const] : ['virtlogd' as const, 'libvirtd' as const]) {
+    const d = await startDaemon(name);
+    if (d.error) return { ok: false, reason: name === 'libvirtd' ? `${d.error}: ${libvirtdErrors(since)}` : d.error, started };
+    if (d.started) started.push(d.started);
+  }
+  const libvirtd = started.find((d) => d.name === 'libvirtd');
+  const end = Date.now() + 15_000;
   while (Date.now() < end) {
-    if ((await virsh(['version'])).ok) return { ok: true, reason: 'libvirtd started by hand' };
+    if ((await virsh(['version'])).ok) {
+      return { ok: true, reason: started.length ? `started ${started.map((d) => `${d.name} (pid ${d.pid})`).join(' and ')}; they keep running after the run` : 'libvirtd running', started };
+    }
+    // The QEMU driver fails after `-d` has returned, e.g. without the libvirt-qemu user that
+    // libvirt-daemon-system creates; libvirtd then exits and only its log says why.
+    if (libvirtd && !running(libvirtd.pid)) {
+      return { ok: false, reason: `libvirtd exited at start: ${libvirtdErrors(since) || 'see /var/log/libvirt/libvirtd.log'}`, started: started.filter((d) => running(d.pid)) };
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { ok: false, reason: 'libvirtd started but does not answer' };
+  return { ok: false, reason: 'libvirtd started but does not answer', started };
 }
 
-/** Defines and starts a transient domain; returns its QEMU PID. */
+/** Creates and starts a transient domain; returns its QEMU PID. */
 export async function startDomain(name: string, xmlPath: string): Promise<number | undefined> {
   const r = await virsh(['create', xmlPath]);
   if (!r.ok) throw new Error(`virsh create ${name}: ${r.out}`);
-  const pidFile = `/run/libvirt/qemu/${name}.pid`;
+  const pidFile = domainPidFile(name);
   return existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : undefined;
 }
 
-/** Destroys a domain if it exists; absent is fine. */
+/** The PID file libvirtd writes for a running domain. */
+export function domainPidFile(name: string): string {
+  return join(RUN_DIR, `${name}.pid`);
+}
+
+/** Destroys a domain if it exists; absent is fine. Transient domains vanish on destroy. */
 export async function destroyDomain(name: string): Promise<void> {
   await virsh(['destroy', name]);
-  await virsh(['undefine', name]);
+}
+
+/** Names of the domains libvirtd runs whose name starts with `prefix`. */
+export async function listDomains(prefix: string): Promise<string[]> {
+  const r = await virsh(['list', '--all', '--name']);
+  return r.ok ? r.out.split('\n').map((l) => l.trim()).filter((n) => n.startsWith(prefix)) : [];
+}
+
+/**
+ * Removes the QEMU logs libvirtd kept for a cluster's domains (`bench-<id>-*`). Domain names are
+ * unique to one cluster, so the logs would only pile up, one per VM per run; the overlays and
+ * console logs go with the cluster too.
+ */
+export async function removeDomainLogs(prefix: string): Promise<void> {
+  if (!existsSync(LOG_DIR)) return;
+  for (const f of readdirSync(LOG_DIR).filter((n) => n.startsWith(prefix) && n.endsWith('.log'))) await rm(join(LOG_DIR, f), { force: true });
 }

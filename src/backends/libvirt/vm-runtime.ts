@@ -1,11 +1,13 @@
 /**
- * The effects of the QEMU-direct path: bridge and taps we create (named `bnb*`/`bnt*`, nothing
- * else on the host is touched), QEMU processes by PID, and their teardown from JSON alone.
+ * The effects of both runtimes: bridge and taps we create (named `bnb*`/`bnt*`, nothing else on
+ * the host is touched), QEMU processes by PID, and their teardown from JSON alone. libvirt
+ * creates and removes its domains' taps itself; teardown deletes them anyway in case libvirtd
+ * is gone.
  */
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { destroyDomain } from './virsh-runtime.js';
+import { destroyDomain, removeDomainLogs } from './virsh-runtime.js';
 
 /** What `down` needs about one VM, all JSON. */
 export interface VmState {
@@ -114,6 +116,7 @@ export async function destroyCluster(state: ClusterState): Promise<void> {
   const links = await execa('ip', ['-o', 'link', 'show'], { reject: false });
   for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (bnt${state.id}\\d+)[:@]`, 'gm'))) if (m[1]) await deleteLink(m[1]);
   await deleteLink(state.bridge);
+  if (state.runtime === 'libvirt') await removeDomainLogs(`bench-${state.id}-`);
   await rm(state.dir, { recursive: true, force: true });
   await rm(state.stateFile, { force: true });
 }

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planVms } from '../../../../src/backends/libvirt/plan-vms.js';
 import { renderDomainXml, renderQemuArgs, type VmBootOptions } from '../../../../src/backends/libvirt/render-domain-xml.js';
@@ -55,6 +59,9 @@ describe('renderDomainXml', () => {
     expect(xml.match(/<vcpupin /g)).toHaveLength(4);
     expect(xml).toContain('<hugepages/>');
   });
+  it('runs QEMU as root without relabelling files, as the QEMU-direct path does', () => {
+    expect(renderDomainXml(vm, boot)).toContain("<seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>");
+  });
   it('gives the QEMU-direct fallback the same machine', () => {
     const args = renderQemuArgs(vm, { ...boot, pidFile: '/s/head.pid' }).join(' ');
     expect(args).toContain('-smp 4 -m 8192');
@@ -62,5 +69,41 @@ describe('renderDomainXml', () => {
     expect(args).toContain('-accel tcg');
     expect(args).toContain(`ifname=${vm.tap}`);
     expect(args).toContain('file=/s/head-seed.img,if=virtio,format=raw,readonly=on');
+  });
+});
+
+// libvirt's own RELAX NG schema (libvirt0 ships it; virt-xml-validate is in libvirt-clients and
+// needs xmllint from libxml2-utils) catches what string checks cannot: misplaced or misspelt
+// elements that libvirt would reject at `virsh create`.
+const validator = ['virt-xml-validate', 'xmllint'].every((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0);
+if (!validator && process.env['CI'] === 'true') throw new Error('virt-xml-validate and xmllint are needed under CI (libvirt-clients, libxml2-utils)');
+
+describe.skipIf(!validator)('renderDomainXml against the libvirt domain schema', () => {
+  const vm = planVms(small, { id: 'abc123', subnet: '10.78.0.0/24', scaleToHost: false, budget: { cpus: 64, memoryMiB: 1 << 20 } }).vms[1];
+  if (!vm) throw new Error('no vm');
+  const validate = (xml: string): { status: number | null; out: string } => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-domain-xml-'));
+    try {
+      const file = join(dir, 'domain.xml');
+      writeFileSync(file, xml);
+      const r = spawnSync('virt-xml-validate', [file, 'domain'], { encoding: 'utf8' });
+      return { status: r.status, out: r.stdout + r.stderr };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  it.each([
+    ['TCG', boot],
+    ['KVM host-passthrough', { ...boot, accel: 'kvm' as const }],
+    ['KVM named model, pinned, hugepages', { ...boot, accel: 'kvm' as const, cpuMode: 'Skylake-Server', pinVcpus: true, hugepages: true }],
+    ['paths that need escaping', { ...boot, cmdline: 'root=/dev/vda x="a&b" <y>', consoleLog: "/s/it's.log" }],
+  ])('%s validates', (_, o) => {
+    const r = validate(renderDomainXml(vm, o));
+    expect(r.out).toContain('validates');
+    expect(r.status).toBe(0);
+  });
+  it('rejects what libvirt would reject (the check can fail)', () => {
+    const r = validate(renderDomainXml(vm, boot).replace('<on_crash>', '<on_crash_typo>').replace('</on_crash>', '</on_crash_typo>'));
+    expect(r.status).not.toBe(0);
   });
 });

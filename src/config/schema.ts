@@ -140,8 +140,10 @@ export const ProviderSchema = z.discriminatedUnion('kind', [
     state_dir: opt(z.string()), ready_timeout_s: opt(positive),
   }),
   closedObject({
-    kind: z.literal('libvirt'), uri: z.string(), accel: z.enum(['auto', 'kvm', 'tcg']), cpu_mode: opt(z.string()),
-    pin_vcpus: opt(z.boolean()), hugepages: opt(z.boolean()), boot: opt(z.enum(['direct-kernel', 'disk'])),
+    // Only the system daemon: the provider's bridges and taps, and libvirt's PID files under /run,
+    // need it. Only direct kernel boot (kernel and initrd from the image) is built.
+    kind: z.literal('libvirt'), uri: z.literal('qemu:///system'), accel: z.enum(['auto', 'kvm', 'tcg']), cpu_mode: opt(z.string()),
+    pin_vcpus: opt(z.boolean()), hugepages: opt(z.boolean()), boot: opt(z.literal('direct-kernel')),
     scale_to_host: opt(z.boolean()), subnet: opt(subnet), time_scale: opt(positive),
     runtime: opt(z.enum(['auto', 'libvirt', 'qemu'])), tcg_cpu_model: opt(z.string()), state_dir: opt(z.string()), ready_timeout_s: opt(positive),
   }),

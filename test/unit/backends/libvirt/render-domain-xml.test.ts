@@ -54,6 +54,13 @@ describe('renderDomainXml', () => {
     expect(kvm).toContain("<domain type='kvm'>");
     expect(kvm).toContain("<cpu mode='host-passthrough'");
   });
+  it('gives the TCG CPU a random-number instruction (the guest entropy pool is ready at once), and leaves KVM CPUs alone', () => {
+    expect(renderDomainXml(vm, boot)).toContain("<feature policy='require' name='rdrand'/></cpu>");
+    expect(renderQemuArgs(vm, { ...boot, pidFile: '/p' })).toContain('qemu64,+rdrand');
+    const kvm = { ...boot, accel: 'kvm' as const, cpuMode: 'Skylake-Server' };
+    expect(renderDomainXml(vm, kvm)).not.toContain('rdrand');
+    expect(renderQemuArgs(vm, { ...kvm, pidFile: '/p' })).toContain('Skylake-Server');
+  });
   it('pins vCPUs and backs memory with hugepages when asked', () => {
     const xml = renderDomainXml(vm, { ...boot, pinVcpus: true, hugepages: true });
     expect(xml.match(/<vcpupin /g)).toHaveLength(4);

@@ -9,11 +9,14 @@ import { failUnless, onlyDep, readJson } from './io.js';
 /**
  * What a real cluster occupies: its provider's address space (a subnet, or the existing hosts).
  * The cluster and the scheduler on it hold this lock, so workload runs on real hosts go one at a
- * time and clusters on one subnet come up one after the other; the simulator holds none.
+ * time and clusters on one subnet come up one after the other; the simulator holds none. VMs
+ * also take the host's cores and memory, and each cluster is scaled to fit the whole host
+ * budget, so VM clusters come up one after the other whatever their subnets.
  */
 export function clusterLock(provider: unknown): string | undefined {
   const p = (provider ?? {}) as { kind?: string; subnet?: string; hosts?: string[] };
   if (!p.kind || p.kind === 'sim') return undefined;
+  if (p.kind === 'libvirt') return 'libvirt:host';
   return `${p.kind}:${p.subnet ?? (p.hosts ?? []).join(',')}`;
 }
 

@@ -10,3 +10,8 @@ export function formatNumber(v: number): string {
   if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(2);
   return String(Number(v.toPrecision(4)));
 }
+
+/** `mean ± ci95`; the mean alone where there is no interval (a single repetition). */
+export function formatMeanCi(m: { mean: number; ci95: number }): string {
+  return Number.isFinite(m.ci95) ? `${formatNumber(m.mean)} ± ${formatNumber(m.ci95)}` : formatNumber(m.mean);
+}

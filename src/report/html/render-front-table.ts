@@ -1,7 +1,7 @@
 /** The Pareto front as a plain-text table for the terminal. */
 import type { Objective, Ranking } from '../../pareto/rank-points.js';
 import type { SweepMetricsRow } from '../../results/metrics-table.js';
-import { formatNumber } from './escape-html.js';
+import { formatMeanCi } from './escape-html.js';
 
 /** Front rows (rank 1), sorted by the first objective, one column per objective as `mean ± ci95`. */
 export function renderFrontTable(points: readonly SweepMetricsRow[], ranking: Ranking, objectives: readonly Objective[]): string {
@@ -16,7 +16,7 @@ export function renderFrontTable(points: readonly SweepMetricsRow[], ranking: Ra
     const p = points[i] as SweepMetricsRow;
     return [p.pointId, ...objectives.map((o) => {
       const m = p.metrics[o.metric];
-      return m ? `${formatNumber(m.mean)} ± ${formatNumber(m.ci95)}` : '—';
+      return m ? formatMeanCi(m) : '—';
     })];
   });
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));

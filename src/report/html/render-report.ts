@@ -4,7 +4,7 @@
  */
 import { rankPoints, type Objective, type Ranking } from '../../pareto/rank-points.js';
 import type { SweepMetricsRow } from '../../results/metrics-table.js';
-import { escapeHtml, formatNumber } from './escape-html.js';
+import { escapeHtml, formatMeanCi, formatNumber } from './escape-html.js';
 import { REPORT_CSS, REPORT_JS } from './report-assets.js';
 import { renderScatterPlot, type PlotPoint } from './scatter-plot.js';
 
@@ -70,7 +70,7 @@ function pointsTable(input: ReportInput, ranking: Ranking): string {
       }),
       ...metricKeys.map((k) => {
         const m = p.metrics[k];
-        return m === undefined || !Number.isFinite(m.mean) ? cell('—', '') : cell(`${formatNumber(m.mean)} ± ${formatNumber(m.ci95)}`, m.mean, true);
+        return m === undefined || !Number.isFinite(m.mean) ? cell('—', '') : cell(formatMeanCi(m), m.mean, true);
       }),
       cell(`<code>${escapeHtml(p.configHash.slice(0, 12))}</code>`, p.configHash),
     ];

@@ -1,6 +1,6 @@
 /** One inline SVG scatter plot of two objectives, with 95% CI error bars and the front marked. */
 import type { Objective } from '../../pareto/rank-points.js';
-import { escapeHtml, formatNumber } from './escape-html.js';
+import { escapeHtml, formatMeanCi, formatNumber } from './escape-html.js';
 
 /** A point as the plot needs it. */
 export interface PlotPoint {
@@ -72,7 +72,7 @@ export function renderScatterPlot(xo: Objective, yo: Objective, points: readonly
     const bars: string[] = [];
     if (Number.isFinite(p.x.ci95) && p.x.ci95 > 0) bars.push(`<line class="ci" x1="${f(sx(p.x.mean - p.x.ci95))}" x2="${f(sx(p.x.mean + p.x.ci95))}" y1="${f(cy)}" y2="${f(cy)}"/>`);
     if (Number.isFinite(p.y.ci95) && p.y.ci95 > 0) bars.push(`<line class="ci" x1="${f(cx)}" x2="${f(cx)}" y1="${f(sy(p.y.mean - p.y.ci95))}" y2="${f(sy(p.y.mean + p.y.ci95))}"/>`);
-    const tip = `${p.id} (rank ${p.rank})\n${xo.metric} ${formatNumber(p.x.mean)} ± ${formatNumber(p.x.ci95)}\n${yo.metric} ${formatNumber(p.y.mean)} ± ${formatNumber(p.y.ci95)}`;
+    const tip = `${p.id} (rank ${p.rank})\n${xo.metric} ${formatMeanCi(p.x)}\n${yo.metric} ${formatMeanCi(p.y)}`;
     parts.push(`<g class="point${front ? ' front' : ''}">${bars.join('')}<circle class="mark${front ? ' front' : p.rank === 0 ? ' unranked' : ''}" data-point="${escapeHtml(p.id)}" data-rank="${p.rank}" cx="${f(cx)}" cy="${f(cy)}" r="${front ? 6 : 4.5}"><title>${escapeHtml(tip)}</title></circle></g>`);
   }
   const caption = `${escapeHtml(yo.metric)} vs ${escapeHtml(xo.metric)}${missing ? ` — ${missing} point(s) without both values not shown` : ''}`;

@@ -107,6 +107,8 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
   });
   if (plan.scaledNote) ctx.log.info(`libvirt: ${plan.scaledNote}`);
   const runtime = await chooseRuntime(str(config, 'runtime', 'auto'), ctx);
+  // QEMU's command line cannot pin vCPU threads (they exist only once it runs); libvirt does it.
+  if (runtime === 'qemu' && config['pin_vcpus'] === true) ctx.log.warn('libvirt: pin_vcpus is applied by the libvirt runtime only; these VMs run unpinned');
   const stateDir = vmStateDir(config);
   const state: ClusterState = { id, runtime, dir: join(stateDir, id), bridge: plan.bridge, stateFile: join(stateDir, `${id}.json`), vms: [], owner: process.pid };
   await mkdir(state.dir, { recursive: true });

@@ -65,7 +65,7 @@ const libvirtd = await ensureLibvirtd();
 if (libvirtd.ok) results.libvirt = await measure('libvirt');
 else console.log(`libvirt runtime not measured: ${libvirtd.reason}`);
 // Daemons started only for this measurement go again (by PID), libvirtd before its log daemon.
-for (const d of [...libvirtd.started].sort((a) => (a.name === 'libvirtd' ? -1 : 1))) {
+for (const d of [...libvirtd.started].sort((a, b) => Number(b.name === 'libvirtd') - Number(a.name === 'libvirtd'))) {
   try { process.kill(d.pid, 'SIGTERM'); } catch { /* already gone */ }
 }
 for (const [rt, m] of Object.entries(results)) {

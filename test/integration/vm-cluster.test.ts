@@ -186,4 +186,21 @@ describe.skipIf(Boolean(why))(`VM cluster (skipped: ${why || 'n/a'})`, () => {
     expect(await remains(id)).toEqual(nothing);
     expect(findLeftovers({ state_dir: stateDir })).toEqual([]);
   }, 120_000);
+
+  it('starts libvirtd and virtlogd when none runs and stops them with the cluster', async () => {
+    // The daemons this test started stand in for "none running": stop them first.
+    for (const d of [...daemons].sort((a, b) => Number(b.name === 'libvirtd') - Number(a.name === 'libvirtd'))) await stopDaemon(d);
+    daemons = [];
+    stateDir = mkdtempSync(join(tmpdir(), 'bench-vm-'));
+    const notes: string[] = [];
+    const ctx = { signal: new AbortController().signal, log: { ...log, info: (m: string) => notes.push(m) }, workDir: stateDir };
+    const cluster = await libvirtProvider.up(topology, config(), ctx);
+    const started = cluster.data['startedDaemons'] as StartedDaemon[];
+    expect(started.map((d) => d.name).sort()).toEqual(['libvirtd', 'virtlogd']);
+    for (const d of started) expect(exited(d.pid)).toBe(false);
+    await libvirtProvider.down(JSON.parse(JSON.stringify(cluster)), ctx);
+    for (const d of started) await until(`${d.name} to exit`, () => (exited(d.pid) ? true : undefined), 20_000);
+    expect(notes.some((n) => /stopped libvirtd \(pid \d+\) and virtlogd \(pid \d+\)/.test(n))).toBe(true);
+    expect(await remains(String(cluster.data['id']))).toEqual({ ...nothing, domains: [] });
+  }, 400_000);
 });

@@ -20,7 +20,7 @@ import { kvmAccessWarning } from './kvm-access.js';
 import { vmBudget } from './fits-budget.js';
 import { planVms, type ClusterPlan } from './plan-vms.js';
 import { renderDomainXml, renderQemuArgs, type VmBootOptions } from './render-domain-xml.js';
-import { domainPidFile, ensureLibvirtd, startDomain } from './virsh-runtime.js';
+import { domainPidFile, ensureLibvirtd, startDomain, type StartedDaemon } from './virsh-runtime.js';
 import { makeClientKey, makeSeed } from './vm-seed.js';
 import { createBridge, createTap, destroyCluster, livePid, saveState, type ClusterState } from './vm-runtime.js';
 import { waitForSsh } from './wait-ssh.js';
@@ -76,23 +76,23 @@ async function bootVm(plan: ClusterPlan, i: number, ctx: { state: ClusterState; 
 
 /**
  * `libvirt` when asked (starting libvirtd if needed) or, for `auto`, when libvirtd already runs;
- * QEMU directly otherwise. `auto` starts no daemon: one started by bench outlives the run.
+ * QEMU directly otherwise. Daemons started here go again with the cluster (see `destroyCluster`).
  */
-async function chooseRuntime(requested: string, ctx: BackendContext): Promise<'libvirt' | 'qemu'> {
+async function chooseRuntime(requested: string, ctx: BackendContext): Promise<{ runtime: 'libvirt' | 'qemu'; started: StartedDaemon[] }> {
   if (requested === 'qemu') {
     ctx.log.info('libvirt: runtime qemu (QEMU directly, as configured)');
-    return 'qemu';
+    return { runtime: 'qemu', started: [] };
   }
   const d = await ensureLibvirtd(requested === 'libvirt');
   if (d.ok) {
     ctx.log.info(`libvirt: runtime libvirt (${d.reason})`);
     const slow = await kvmAccessWarning();
     if (slow) ctx.log.warn(`libvirt: ${slow}`);
-    return 'libvirt';
+    return { runtime: 'libvirt', started: d.started };
   }
   if (requested === 'libvirt') throw new Error(`libvirt provider: runtime=libvirt but ${d.reason}`);
   ctx.log.info(`libvirt: runtime qemu (QEMU directly: ${d.reason})`);
-  return 'qemu';
+  return { runtime: 'qemu', started: [] };
 }
 
 async function up(topology: Topology, config: Record<string, unknown>, ctx: BackendContext): Promise<Cluster> {
@@ -106,11 +106,11 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
     budget: vmBudget(config['budget'], { cpus: cpus().length, memoryMiB: totalmem() / 2 ** 20 }),
   });
   if (plan.scaledNote) ctx.log.info(`libvirt: ${plan.scaledNote}`);
-  const runtime = await chooseRuntime(str(config, 'runtime', 'auto'), ctx);
+  const { runtime, started } = await chooseRuntime(str(config, 'runtime', 'auto'), ctx);
   // QEMU's command line cannot pin vCPU threads (they exist only once it runs); libvirt does it.
   if (runtime === 'qemu' && config['pin_vcpus'] === true) ctx.log.warn('libvirt: pin_vcpus is applied by the libvirt runtime only; these VMs run unpinned');
   const stateDir = vmStateDir(config);
-  const state: ClusterState = { id, runtime, dir: join(stateDir, id), bridge: plan.bridge, stateFile: join(stateDir, `${id}.json`), vms: [], owner: process.pid };
+  const state: ClusterState = { id, runtime, dir: join(stateDir, id), bridge: plan.bridge, stateFile: join(stateDir, `${id}.json`), vms: [], owner: process.pid, startedDaemons: started };
   await mkdir(state.dir, { recursive: true });
   await saveState(state);
   const timings: VmTiming[] = [];
@@ -153,8 +153,9 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
 
 async function down(cluster: Cluster, ctx: BackendContext): Promise<void> {
   const state = cluster.data as unknown as ClusterState;
-  await destroyCluster(state);
+  const daemons = await destroyCluster(state);
   ctx.log.info(`libvirt: cluster ${state.id} destroyed (${state.vms.length} VMs)`);
+  if (daemons) ctx.log.info(daemons);
 }
 
 /** The libvirt/QEMU provider. */

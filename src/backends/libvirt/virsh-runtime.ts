@@ -3,10 +3,8 @@
  * against the system daemon. These machines have no systemd, so libvirtd (and virtlogd, which
  * it needs for QEMU's log) can be started by hand.
  *
- * A daemon bench starts keeps running after the run, as a service would: other clients —
- * another bench process, `bench gc`, a user's own `virsh` — may be using it by then, so stopping
- * it is not bench's call. The run log names the PIDs, and whoever wants a clean machine (the
- * integration tests) stops them by PID.
+ * A daemon bench starts is stopped again when the cluster it was started for goes and no domain
+ * is left on it (`stopIdleDaemons`); while another client's domains run there, it stays.
  */
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -95,7 +93,7 @@ export async function ensureLibvirtd(start = true): Promise<LibvirtdStatus> {
   const end = Date.now() + 15_000;
   while (Date.now() < end) {
     if ((await virsh(['version'])).ok) {
-      return { ok: true, reason: started.length ? `started ${started.map((d) => `${d.name} (pid ${d.pid})`).join(' and ')}; they keep running after the run` : 'libvirtd running', started };
+      return { ok: true, reason: started.length ? `started ${started.map((d) => `${d.name} (pid ${d.pid})`).join(' and ')}; stopped again with the cluster unless other domains use them` : 'libvirtd running', started };
     }
     // The QEMU driver fails after `-d` has returned, e.g. without the libvirt-qemu user that
     // libvirt-daemon-system creates; libvirtd then exits and only its log says why.
@@ -128,7 +126,7 @@ export async function destroyDomain(name: string): Promise<void> {
 /** Names of the domains libvirtd runs whose name starts with `prefix`. */
 export async function listDomains(prefix: string): Promise<string[]> {
   const r = await virsh(['list', '--all', '--name']);
-  return r.ok ? r.out.split('\n').map((l) => l.trim()).filter((n) => n.startsWith(prefix)) : [];
+  return r.ok ? r.out.split('\n').map((l) => l.trim()).filter((n) => n !== '' && n.startsWith(prefix)) : [];
 }
 
 /**
@@ -139,4 +137,29 @@ export async function listDomains(prefix: string): Promise<string[]> {
 export async function removeDomainLogs(prefix: string): Promise<void> {
   if (!existsSync(LOG_DIR)) return;
   for (const f of readdirSync(LOG_DIR).filter((n) => n.startsWith(prefix) && n.endsWith('.log'))) await rm(join(LOG_DIR, f), { force: true });
+}
+
+/** Still the daemon that was started: alive, and its PID not reused by another program. */
+function isDaemon(d: StartedDaemon): boolean {
+  if (!running(d.pid)) return false;
+  try { return readFileSync(`/proc/${d.pid}/cmdline`, 'utf8').includes(d.name); } catch { return false; }
+}
+
+/**
+ * Stops daemons bench started, by PID, once libvirtd runs no domain at all (libvirtd first: it
+ * holds virtlogd's socket). Returns what was done, for the log.
+ */
+export async function stopIdleDaemons(started: readonly StartedDaemon[]): Promise<string> {
+  const live = started.filter(isDaemon);
+  if (!live.length) return '';
+  const domains = await listDomains('');
+  if (domains.length) return `libvirt: left ${live.map((d) => d.name).join(' and ')} running: ${domains.length} other domain(s) use it`;
+  const order = [...live].sort((a, b) => Number(b.name === 'libvirtd') - Number(a.name === 'libvirtd'));
+  for (const d of order) {
+    try { process.kill(d.pid, 'SIGTERM'); } catch { continue; }
+    const end = Date.now() + 15_000;
+    while (isDaemon(d) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    if (isDaemon(d)) process.kill(d.pid, 'SIGKILL');
+  }
+  return `libvirt: stopped ${order.map((d) => `${d.name} (pid ${d.pid})`).join(' and ')}, started for this cluster`;
 }

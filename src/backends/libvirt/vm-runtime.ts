@@ -7,7 +7,7 @@
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { destroyDomain, removeDomainLogs } from './virsh-runtime.js';
+import { destroyDomain, removeDomainLogs, stopIdleDaemons, type StartedDaemon } from './virsh-runtime.js';
 
 /** What `down` needs about one VM, all JSON. */
 export interface VmState {
@@ -29,6 +29,8 @@ export interface ClusterState {
   vms: VmState[];
   /** PID of the bench process that brought the cluster up: while it lives, the cluster is not a leftover. */
   owner?: number;
+  /** libvirt daemons started for this cluster, stopped with it when no other domain uses them. */
+  startedDaemons?: StartedDaemon[];
 }
 
 async function ip(args: string[]): Promise<{ ok: boolean; err: string }> {
@@ -106,8 +108,8 @@ function strayPids(id: string): number[] {
   }).map(Number);
 }
 
-/** Destroys everything a cluster state names; safe to call twice or on a partial state. */
-export async function destroyCluster(state: ClusterState): Promise<void> {
+/** Destroys everything a cluster state names; safe to call twice or on a partial state. Returns a note for the log. */
+export async function destroyCluster(state: ClusterState): Promise<string> {
   if (state.runtime === 'libvirt') await Promise.all(state.vms.map((v) => destroyDomain(v.domainName)));
   await Promise.all(state.vms.map(stopVm));
   await Promise.all(strayPids(state.id).map((pid) => stopVm({ name: '', domainName: `bench-${state.id}-`, pidFile: '', pid, tap: '' })));
@@ -117,6 +119,8 @@ export async function destroyCluster(state: ClusterState): Promise<void> {
   for (const m of links.stdout.matchAll(new RegExp(`^\\d+: (bnt${state.id}\\d+)[:@]`, 'gm'))) if (m[1]) await deleteLink(m[1]);
   await deleteLink(state.bridge);
   if (state.runtime === 'libvirt') await removeDomainLogs(`bench-${state.id}-`);
+  const daemons = await stopIdleDaemons(state.startedDaemons ?? []);
   await rm(state.dir, { recursive: true, force: true });
   await rm(state.stateFile, { force: true });
+  return daemons;
 }

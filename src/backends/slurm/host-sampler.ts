@@ -1,12 +1,16 @@
 /**
- * Samples every host's /proc at a fixed interval while the workload runs. Samples keep their
- * epoch time; `run` puts them on the jobs' clock once the run's origin is known.
+ * Samples every host's /proc at a fixed interval while the workload runs, through a loop left on
+ * each host (sampler-loop.ts) and read when sampling stops. Samples keep their epoch time, moved
+ * onto our clock by the host's measured offset; `run` puts them on the jobs' clock once the run's
+ * origin is known.
  */
+import { randomBytes } from 'node:crypto';
 import type { HostSample } from '../../results/host-series.js';
 import type { Logger } from '../../graph/task-def.js';
 import type { Host } from '../types.js';
-import { parseProcSnapshot, PROC_SNAPSHOT_SCRIPT, toHostSample, type ProcCounters } from './proc-sample.js';
-import { pause, type Remote } from './remote.js';
+import { toHostSample } from './proc-sample.js';
+import type { Remote } from './remote.js';
+import { clockOffsetS, parseSamplerLog, samplerLoopScript, samplerReadScript } from './sampler-loop.js';
 
 export interface HostSampler {
   /** Stops sampling; resolves with the rows, `t` in epoch seconds. */
@@ -15,34 +19,37 @@ export interface HostSampler {
 
 /** Starts sampling `hosts` every `intervalMs`; the first snapshot of each host is its baseline. */
 export function startHostSampler(remote: Remote, hosts: readonly Host[], intervalMs: number, log: Logger): HostSampler {
-  const rows: HostSample[] = [];
-  const previous = new Map<string, ProcCounters>();
-  const stopped = new AbortController();
-  const signal = AbortSignal.any([stopped.signal, remote.signal]);
-  const sampleOne = async (h: Host): Promise<void> => {
-    try {
-      const r = await remote.transport.exec(remote.target(h), { script: PROC_SNAPSHOT_SCRIPT }, { timeoutMs: Math.max(5000, intervalMs), signal });
-      const t = Date.now() / 1000;
-      if (r.code !== 0) throw new Error(r.stderr.trim() || `exit ${String(r.code)}`);
-      const cur = parseProcSnapshot(r.stdout);
-      const prev = previous.get(h.name);
-      if (prev) rows.push(toHostSample(h.name, t, prev, cur));
-      previous.set(h.name, cur);
-    } catch (e) {
-      if (!signal.aborted) log.debug(`slurm: sampling ${h.name} failed: ${(e as Error).message}`);
+  const loops = new AbortController();
+  const signal = AbortSignal.any([loops.signal, remote.signal]);
+  const id = randomBytes(4).toString('hex');
+  // Hosts may share /tmp (namespaced hosts do), so each file is named by host too.
+  const fileOf = (h: Host) => `/tmp/bench-sampler-${id}-${h.name.replace(/[^\w.-]/g, '_')}.txt`;
+  const running = hosts.map((h) => remote.transport.exec(remote.target(h), { script: samplerLoopScript(fileOf(h), intervalMs / 1000) }, { signal })
+    .then((r) => { if (!signal.aborted) log.debug(`slurm: sampler on ${h.name} ended early: ${r.stderr.trim() || `exit ${String(r.code)}`}`); })
+    .catch((e: unknown) => { if (!signal.aborted) log.debug(`slurm: sampler on ${h.name} failed: ${(e as Error).message}`); }));
+
+  const collect = async (h: Host): Promise<HostSample[]> => {
+    const sent = Date.now();
+    const r = await remote.transport.exec(remote.target(h), { script: samplerReadScript(fileOf(h)) }, { timeoutMs: 30_000, signal: remote.signal });
+    const { samples, hostNow } = parseSamplerLog(r.stdout);
+    const offset = hostNow === undefined ? 0 : clockOffsetS(hostNow, sent, Date.now());
+    const rows: HostSample[] = [];
+    for (let i = 1; i < samples.length; i++) {
+      const prev = samples[i - 1];
+      const cur = samples[i];
+      if (prev && cur) rows.push(toHostSample(h.name, cur.t - offset, prev.counters, cur.counters));
     }
+    return rows;
   };
-  const loop = (async () => {
-    while (!signal.aborted) {
-      const tick = Date.now();
-      await Promise.all(hosts.map(sampleOne));
-      await pause(intervalMs - (Date.now() - tick), signal).catch(() => undefined);
-    }
-  })();
+
   return {
     async stop() {
-      stopped.abort();
-      await loop;
+      loops.abort();
+      await Promise.all(running);
+      const rows = (await Promise.all(hosts.map((h) => collect(h).catch((e: unknown) => {
+        log.debug(`slurm: reading samples of ${h.name} failed: ${(e as Error).message}`);
+        return [];
+      })))).flat();
       return rows.sort((a, b) => a.t - b.t || a.host.localeCompare(b.host));
     },
   };

@@ -1,8 +1,9 @@
 /**
  * Replays jobs on a running SLURM: each job is submitted with sbatch at its time-scaled arrival
  * (jobs due together go in one SSH command), squeue is polled on an adaptive schedule
- * (poll-interval.ts), and jobs that leave the queue are looked up in a completion source (slurmctld's completion log, read incrementally, or sacct,
- * or squeue's own record of finished jobs). A job gone from squeue is never assumed failed: it
+ * (poll-interval.ts), and jobs that leave the queue are looked up in a completion source
+ * (slurmctld's completion log, read incrementally, or sacct, or squeue's own record of finished
+ * jobs). A job gone from squeue is never assumed failed: it
  * is waited for in the source, and only a long absence from both is an error.
  */
 import type { Logger } from '../../graph/task-def.js';

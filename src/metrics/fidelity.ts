@@ -21,8 +21,11 @@ export interface MetricGap {
   diff: number;
   /** (sim − real) / |real|; NaN when real is 0. */
   relDiff: number;
-  /** The two 95% intervals overlap: with these repetitions the gap is not distinguishable from noise. */
-  overlaps: boolean;
+  /**
+   * The two 95% intervals overlap: with these repetitions the gap is not distinguishable from
+   * noise. Undefined when a side has one repetition: there is no interval to compare.
+   */
+  overlaps: boolean | undefined;
 }
 
 export interface FidelityPair {
@@ -53,8 +56,7 @@ function gap(metric: string, realRuns: number[], simRuns: number[]): MetricGap {
   const real = aggregateRepetitions(realRuns);
   const sim = aggregateRepetitions(simRuns);
   const diff = sim.mean - real.mean;
-  const half = (x: number): number => (Number.isFinite(x) ? x : 0);
-  const overlaps = Math.abs(diff) <= half(real.ci95) + half(sim.ci95);
+  const overlaps = Number.isFinite(real.ci95) && Number.isFinite(sim.ci95) ? Math.abs(diff) <= real.ci95 + sim.ci95 : undefined;
   return { metric, real, sim, diff, relDiff: real.mean === 0 ? Number.NaN : diff / Math.abs(real.mean), overlaps };
 }
 
@@ -91,7 +93,7 @@ export function formatFidelity(result: FidelityResult): string {
     out.push(`  ${'metric'.padEnd(12)} ${'real'.padStart(20)} ${'simulated'.padStart(20)} ${'sim - real'.padStart(11)} ${'relative'.padStart(9)}  CIs overlap`);
     for (const g of p.gaps) {
       const rel = Number.isFinite(g.relDiff) ? `${(g.relDiff * 100).toFixed(1)}%` : '-';
-      out.push(`  ${g.metric.padEnd(12)} ${`${fmt(g.real.mean)} ± ${fmt(g.real.ci95)}`.padStart(20)} ${`${fmt(g.sim.mean)} ± ${fmt(g.sim.ci95)}`.padStart(20)} ${fmt(g.diff).padStart(11)} ${rel.padStart(9)}  ${g.overlaps ? 'yes' : 'no'}`);
+      out.push(`  ${g.metric.padEnd(12)} ${`${fmt(g.real.mean)} ± ${fmt(g.real.ci95)}`.padStart(20)} ${`${fmt(g.sim.mean)} ± ${fmt(g.sim.ci95)}`.padStart(20)} ${fmt(g.diff).padStart(11)} ${rel.padStart(9)}  ${g.overlaps === undefined ? 'n/a (one run)' : g.overlaps ? 'yes' : 'no'}`);
     }
   }
   if (result.unpaired.length) out.push(`no simulated twin for: ${result.unpaired.join(', ')} (add provider=sim to the sweep)`);

@@ -44,6 +44,15 @@ describe('simulator fidelity', () => {
     expect(text).toContain('no simulated twin for: netns-flux');
   });
 
+  it('does not claim a distinguishable gap when a side has a single repetition', () => {
+    const r = compareFidelity([
+      { pointId: 'netns-slurm', config: cfg('netns', 'slurm'), runs: [{ makespan: 100 }] },
+      { pointId: 'sim-slurm', config: cfg('sim', 'slurm'), runs: [{ makespan: 50 }, { makespan: 52 }] },
+    ]);
+    expect(r.pairs[0]?.gaps[0]).toMatchObject({ diff: -49, overlaps: undefined });
+    expect(formatFidelity(r)).toContain('n/a (one run)');
+  });
+
   it('does not pair points whose scheduler config differs', () => {
     const points: FidelityInput[] = [
       { pointId: 'a', config: cfg('netns', 'slurm', { scheduler: { kind: 'slurm', bf_window: 10 } }), runs: [{ makespan: 1 }] },

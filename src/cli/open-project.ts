@@ -1,11 +1,11 @@
 /**
  * Everything a command needs about a project: cache, benchfile, sweep, graph and input digests.
- * Heavy modules (esbuild, the config composer) are imported only when needed.
+ * Heavy modules (esbuild, the config composer, the glob walker) are imported only when needed.
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { globSync } from 'tinyglobby';
+import type { globSync as GlobSync } from 'tinyglobby';
 import { BlobStore } from '../cache/blob-store.js';
 import { SqliteStore } from '../cache/sqlite-store.js';
 import type { Diagnostic } from '../diagnostic.js';
@@ -45,6 +45,8 @@ export async function openProject(root: string, overrides: string[]): Promise<{ 
   if (!bf.benchfile || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const built = buildTaskGraph({ benchfile: bf.benchfile, sweep: sw.sweep, ...(bf.source ? { source: bf.source } : {}) });
   if (!built.graph) return { diagnostics: [...diagnostics, ...built.diagnostics] };
+  // tinyglobby takes ~15 ms to load, as long as checking every input of a 10k-task no-op; plain paths need no walk.
+  const glob = [...built.graph.defs.values()].some((d) => d.inputs?.some(isGlob)) ? (await import('tinyglobby')).globSync : undefined;
   const store = new SqliteStore(join(cacheDir, 'bench.db'));
   const hasher = new FileHasher(root, store.loadFileStats());
   const byDef = new Map<TaskDef, Record<string, string>>();
@@ -54,7 +56,7 @@ export async function openProject(root: string, overrides: string[]): Promise<{ 
     if (!r) {
       r = Object.create(null) as Record<string, string>;
       for (const pattern of task.def.inputs ?? []) {
-        for (const f of expand(pattern, root, globCache)) r[f] = hasher.digest(f);
+        for (const f of expand(pattern, root, globCache, glob)) r[f] = hasher.digest(f);
       }
       byDef.set(task.def, r);
     }
@@ -64,12 +66,16 @@ export async function openProject(root: string, overrides: string[]): Promise<{ 
   return { project, diagnostics };
 }
 
-/** Plain paths skip the glob walk: the common case costs one stat. */
-function expand(pattern: string, root: string, cache: Map<string, string[]>): string[] {
+/** Plain paths skip the glob walk: the common case costs one stat. `glob` is loaded when some pattern needs it. */
+function expand(pattern: string, root: string, cache: Map<string, string[]>, glob: typeof GlobSync | undefined): string[] {
   let files = cache.get(pattern);
   if (!files) {
-    files = /[*?[\]{}!]/.test(pattern) ? globSync(pattern, { cwd: root, onlyFiles: true }).sort() : [pattern];
+    files = glob && isGlob(pattern) ? glob(pattern, { cwd: root, onlyFiles: true }).sort() : [pattern];
     cache.set(pattern, files);
   }
   return files;
+}
+
+function isGlob(pattern: string): boolean {
+  return /[*?[\]{}!]/.test(pattern);
 }

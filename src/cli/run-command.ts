@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectTargets } from '../graph/select-targets.js';
-import { renderGraph } from '../graph/export/render-graph.js';
 import { formatReason } from '../hash/fingerprint.js';
 import type { RunEvent } from '../report/events.js';
 import { ndjsonReporter } from '../report/reporters/ndjson-reporter.js';
@@ -44,6 +43,8 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
     const counts = { run: 0, skip: 0, resource: 0 };
     for (const p of plan.tasks) counts[p.action]++;
     const lines = plan.tasks.map((p) => `${p.action.padEnd(8)} ${p.id}  ${p.action === 'resource' ? 'brought up if a dependent runs' : formatReason(p.reason)}`);
+    // The graph renderers are four modules a no-op run does not need.
+    const { renderGraph } = await import('../graph/export/render-graph.js');
     process.stdout.write(`${lines.join('\n')}\n\n${renderGraph(graph, plan, 'ascii')}${counts.run} to run, ${counts.skip} up to date, ${counts.resource} resources\n`);
     store.saveFileStats(project.hasher.changed);
     store.close();

@@ -20,21 +20,14 @@ export interface Fingerprint {
   rep: number | null;
 }
 
-// A task's config slice is one object for the whole run; its canonical text is computed once.
-const configText = new WeakMap<object, string>();
-
 /**
  * The canonical JSON of the record — the text stored in the cache and hashed for the digest —
- * identical to `canonicalJson(fp)` but built field by field in key order, reusing the config
- * slice's text: the no-op check builds one per task.
+ * identical to `canonicalJson(fp)` but built field by field in key order: the no-op check builds
+ * one per task. Each task has a config slice object of its own and a no-op sees each task once,
+ * so the slice's text is not cached (a cache keyed by slice only cost time there).
  */
 export function fingerprintJson(fp: Fingerprint): string {
-  let config = configText.get(fp.config);
-  if (config === undefined) {
-    config = canonicalJson(fp.config);
-    configText.set(fp.config, config);
-  }
-  return `{"config":${config},"deps":${canonicalJson(fp.deps)},"inputs":${canonicalJson(fp.inputs)},"rep":${canonicalJson(fp.rep)},"task":${JSON.stringify(fp.task)},"version":${JSON.stringify(fp.version)}}`;
+  return `{"config":${canonicalJson(fp.config)},"deps":${canonicalJson(fp.deps)},"inputs":${canonicalJson(fp.inputs)},"rep":${canonicalJson(fp.rep)},"task":${JSON.stringify(fp.task)},"version":${JSON.stringify(fp.version)}}`;
 }
 
 /** sha256 of the canonical JSON of the record. */

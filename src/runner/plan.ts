@@ -53,7 +53,7 @@ export function fingerprintOf(task: Task, inputs: Record<string, string>, depDig
 
 /** Decides run or skip for an artifact task whose fingerprint is known. */
 export function decideTask(task: Task, fp: Fingerprint, entry: CacheEntry | undefined, inp: Pick<PlanInputs, 'outputExists' | 'forced'>): { action: 'run' | 'skip'; reason: Reason } {
-  if (inp.forced.has(task.id) || inp.forced.has(task.name)) return { action: 'run', reason: { kind: 'forced' } };
+  if (inp.forced.size > 0 && (inp.forced.has(task.id) || inp.forced.has(task.name))) return { action: 'run', reason: { kind: 'forced' } };
   if (!entry) return { action: 'run', reason: { kind: 'new' } };
   if (entry.status === 'failed') return { action: 'run', reason: { kind: 'previous-failed' } };
   // The stored record is the text the digest was made from: equal text is an equal digest, and
@@ -85,8 +85,10 @@ export function planRun(graph: TaskGraph, targets: TaskId[], inp: PlanInputs): P
     if (task.def.kind === 'resource') planned = { id, action: 'resource', reason: { kind: 'new' }, fingerprint: undefined };
     else {
       const fp = fingerprintOf(task, inp.inputsOf(task), depDigest);
-      if (fp) planned = { id, ...decideTask(task, fp, inp.entries.get(id), inp), fingerprint: fp };
-      else {
+      if (fp) {
+        const { action, reason } = decideTask(task, fp, inp.entries.get(id), inp);
+        planned = { id, action, reason, fingerprint: fp };
+      } else {
         const changed = task.deps.find((d) => byId.get(d)?.action === 'run') as string;
         const forced = inp.forced.has(id) || inp.forced.has(task.name);
         planned = { id, action: 'run', reason: forced ? { kind: 'forced' } : !inp.entries.has(id) ? { kind: 'new' } : { kind: 'dependency-changed', dep: changed }, fingerprint: undefined };

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupNetnsLeftovers, findNetnsLeftovers, netnsProvider } from '../../src/backends/netns/netns-provider.js';
 import type { BackendContext, Cluster, Host, Topology } from '../../src/backends/types.js';
 import type { Logger } from '../../src/graph/task-def.js';
+import { until } from '../support/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const missing = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'ssh', 'bash'].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
@@ -59,16 +60,6 @@ async function expectNothingLeft(id: string, bridge: string): Promise<void> {
   expect(pidsWithCmdline(`${join(stateDir, id)}/`)).toEqual([]);
   expect(existsSync(join(stateDir, `${id}.json`))).toBe(false);
   expect(existsSync(join(stateDir, id))).toBe(false);
-}
-
-async function until<T>(what: string, f: () => T | undefined, ms: number, everyMs = 20): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** The first recorded cluster once its first host process is started; that process is then frozen (SIGSTOP) so bring-up cannot finish. */

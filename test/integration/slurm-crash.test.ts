@@ -17,6 +17,7 @@ import { cleanupNetnsLeftovers } from '../../src/backends/netns/netns-provider.j
 import type { NetnsState } from '../../src/backends/netns/netns-state.js';
 import { readArrowFile } from '../../src/results/arrow-file.js';
 import { REPO } from './engine-project.js';
+import { until } from '../support/wait.js';
 
 const tools = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'munge', 'squeue'];
 const missing = tools.filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
@@ -46,17 +47,6 @@ function startBench(): Run {
   child.stderr?.on('data', (d: Buffer) => { text += d.toString(); });
   const exit = new Promise<number | string>((resolve) => child.once('exit', (code, sig) => resolve(code ?? sig ?? -1)));
   return { child, output: () => text, exit };
-}
-
-/** Polls `f` until it returns a value, or throws at the deadline saying what it waited for. */
-async function until<T>(what: string, f: () => T | undefined, ms: number, everyMs = 100): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 function clusters(): NetnsState[] {

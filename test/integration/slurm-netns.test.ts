@@ -6,7 +6,7 @@
  * and slurm-wlm; under CI=true it runs or fails, never skips.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../../s
 import { computeRunMetrics } from '../../src/metrics/index.js';
 import type { JobSpec } from '../../src/workload/job.js';
 import { expectCompletedAsSubmitted } from '../support/slurm-records.js';
+import { namespaceInodes, processesIn, type Proc } from '../support/procs.js';
+import { eventually } from '../support/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tools = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'munge', 'sinfo', 'sbatch', 'squeue'];
@@ -45,38 +47,6 @@ function workload(): JobSpec[] {
       gpus: i % 5 === 4 ? 1 : 0, memoryMiB: 256, runtime: 20 + (i * 7) % 50, walltime: 600,
     };
   });
-}
-
-/** Inode of each cluster namespace, to find the processes living in them. */
-function namespaceInodes(cluster: Cluster): Set<string> {
-  const hosts = (cluster.data['hosts'] ?? []) as Array<{ netns: string }>;
-  return new Set(hosts.map((h) => spawnSync('stat', ['-L', '-c', '%i', `/run/netns/${h.netns}`], { encoding: 'utf8' }).stdout.trim()).filter(Boolean));
-}
-
-interface Proc { pid: number; comm: string; cmdline: string }
-
-/** Live (not zombie) processes whose network namespace is one of `inodes`. */
-function processesIn(inodes: Set<string>): Proc[] {
-  const out: Proc[] = [];
-  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const ns = /\[(\d+)\]/.exec(readlinkSync(`/proc/${p}/ns/net`))?.[1];
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      if (!ns || !inodes.has(ns) || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
-      out.push({ pid: Number(p), comm: readFileSync(`/proc/${p}/comm`, 'utf8').trim(), cmdline: readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ') });
-    } catch { /* gone meanwhile */ }
-  }
-  return out;
-}
-
-/** Polls until `f` holds (processes take a moment to be reaped after they exit). */
-async function eventually(f: () => boolean, ms = 15_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
 }
 
 const daemons = (ps: Proc[]) => ps.filter((p) => /^(slurmctld|slurmd|slurmstepd|munged)$/.test(p.comm));

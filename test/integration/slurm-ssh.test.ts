@@ -8,7 +8,7 @@
  * it runs or fails, never skips.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,8 @@ import type { BackendContext, Cluster, Host, SchedulerHandle, Topology } from '.
 import { SshPool, sshTarget } from '../../src/ssh/ssh-pool.js';
 import type { JobSpec } from '../../src/workload/job.js';
 import { expectCompletedAsSubmitted } from '../support/slurm-records.js';
+import { namespaceInodes, processesIn, type Proc } from '../support/procs.js';
+import { eventually } from '../support/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const tools = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'munge', 'sinfo', 'sbatch', 'squeue'];
@@ -43,36 +45,6 @@ function workload(n = 6): JobSpec[] {
   return Array.from({ length: n }, (_, i): JobSpec => ({
     id: i + 1, user: `u${i % 2}`, submit: i * 4, cores: i === 3 ? 2 : 1 + (i % 3), nodes: i === 3 ? 2 : 0, gpus: 0, memoryMiB: 256, runtime: 20 + (i * 5) % 20, walltime: 600,
   }));
-}
-
-function namespaceInodes(cluster: Cluster): Set<string> {
-  const hosts = (cluster.data['hosts'] ?? []) as Array<{ netns: string }>;
-  return new Set(hosts.map((h) => spawnSync('stat', ['-L', '-c', '%i', `/run/netns/${h.netns}`], { encoding: 'utf8' }).stdout.trim()).filter(Boolean));
-}
-
-interface Proc { pid: number; comm: string }
-
-/** Live (not zombie) processes whose network namespace is one of `inodes`. */
-function processesIn(inodes: Set<string>): Proc[] {
-  const out: Proc[] = [];
-  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const ns = /\[(\d+)\]/.exec(readlinkSync(`/proc/${p}/ns/net`))?.[1];
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      if (!ns || !inodes.has(ns) || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
-      out.push({ pid: Number(p), comm: readFileSync(`/proc/${p}/comm`, 'utf8').trim() });
-    } catch { /* gone meanwhile */ }
-  }
-  return out;
-}
-
-async function eventually(f: () => boolean, ms = 15_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return true;
 }
 
 const daemons = (ps: Proc[]) => ps.filter((p) => /^(slurmctld|slurmd|slurmstepd|munged)$/.test(p.comm)).map((p) => `${p.comm}:${p.pid}`).sort();

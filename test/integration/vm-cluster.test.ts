@@ -19,6 +19,8 @@ import { kvmAccessWarning } from '../../src/backends/libvirt/kvm-access.js';
 import { ensureLibvirtd, listDomains, type StartedDaemon } from '../../src/backends/libvirt/virsh-runtime.js';
 import { probeSsh } from '../../src/backends/libvirt/wait-ssh.js';
 import type { Topology } from '../../src/backends/types.js';
+import { exited, links, qemuPids } from '../support/procs.js';
+import { until } from '../support/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const missing = ['qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'mkfs.ext4', 'ssh-keygen', 'ip', 'virsh', 'libvirtd', 'virtlogd']
@@ -33,18 +35,6 @@ let stateDir: string;
 /** Daemons this test started, to stop by PID at the end. */
 let daemons: StartedDaemon[] = [];
 
-function qemuPids(id: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`bench-${id}-`); } catch { return false; }
-  }).map(Number);
-}
-
-/** Network links (bridge `bnb<id>`, taps `bnt<id>N`) of cluster `id` still present. */
-function links(id: string): string[] {
-  const out = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout;
-  return [...out.matchAll(/^\d+: ([^:@]+)/gm)].map((m) => m[1] ?? '').filter((n) => n.includes(id));
-}
-
 /** Everything of cluster `id` that teardown must remove: domains, QEMU processes, links, libvirt's QEMU logs. */
 async function remains(id: string): Promise<{ domains: string[]; qemu: number[]; links: string[]; logs: string[] }> {
   const logDir = '/var/log/libvirt/qemu';
@@ -53,24 +43,9 @@ async function remains(id: string): Promise<{ domains: string[]; qemu: number[];
 }
 const nothing = { domains: [], qemu: [], links: [], logs: [] };
 
-/** Exited: gone, or a zombie waiting for init (the daemons are init's children) to reap it. */
-function exited(pid: number): boolean {
-  try { return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; }
-}
-
 async function stopDaemon(d: StartedDaemon): Promise<void> {
   try { process.kill(d.pid, 'SIGTERM'); } catch { return; }
   await until(`${d.name} (pid ${d.pid}) to exit`, () => (exited(d.pid) ? true : undefined), 15_000);
-}
-
-async function until<T>(what: string, f: () => T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 function config(): Record<string, unknown> {

@@ -6,7 +6,7 @@
  * under TCG where KVM does not work. Needs root (bridge and taps), qemu, mmdebstrap and mkfs.ext4.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { buildImage, type BuiltImage } from '../../src/image/build-image.js';
 import type { ImageConfig } from '../../src/image/image-fingerprint.js';
 import { computeRunMetrics, METRIC_NAMES } from '../../src/metrics/index.js';
 import { loadWorkload, type WorkloadConfig } from '../../src/workload/index.js';
+import { links, qemuPids } from '../support/procs.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const missing = ['qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'mkfs.ext4', 'ssh-keygen', 'ip']
@@ -35,19 +36,6 @@ const seconds = (since: number): number => (Date.now() - since) / 1000;
 let image: BuiltImage;
 let stateDir: string;
 let slurm: Scheduler;
-
-/** PIDs of QEMU processes of cluster `id` (their command line names the domain). */
-function qemuPids(id: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`bench-${id}-`); } catch { return false; }
-  }).map(Number);
-}
-
-/** Network links (bridge `bnb<id>`, taps `bnt<id>N`) of cluster `id` still present. */
-function links(id: string): string[] {
-  const out = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout;
-  return [...out.matchAll(/^\d+: ([^:@]+)/gm)].map((m) => m[1] ?? '').filter((n) => n.includes(id));
-}
 
 describe.skipIf(Boolean(why))(`SLURM in VMs (skipped: ${why || 'n/a'})`, () => {
   beforeAll(async () => {

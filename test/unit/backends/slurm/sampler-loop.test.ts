@@ -9,28 +9,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clockOffsetS, parseSamplerLog, samplerLoopScript, samplerReadScript } from '../../../../src/backends/slurm/sampler-loop.js';
+import { exited } from '../../../support/procs.js';
+import { until } from '../../../support/wait.js';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'bench-sampler-')); });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function until(what: string, f: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const ends = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n@@end').length - 1 : 0);
-const alive = (pid: number) => { try { return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; } };
 
 describe('sampler loop', () => {
   it('takes a snapshot per interval until the reader stops it; the reader returns them all and removes the file', async () => {
     const file = join(dir, 'bench-sampler-x-head.txt');
     const loop = spawn('sh', ['-c', samplerLoopScript(file, 0.05)], { stdio: ['ignore', 'pipe', 'ignore'] });
     loop.stdout.resume();
-    await until('three snapshots', () => ends(file) >= 3);
+    await until('three snapshots', () => ends(file) >= 3 || undefined, 20_000);
     const sent = Date.now();
     const read = spawnSync('sh', ['-c', samplerReadScript(file)], { encoding: 'utf8' });
     const { samples, hostNow } = parseSamplerLog(read.stdout);
@@ -40,16 +33,16 @@ describe('sampler loop', () => {
     expect(samples[0]?.counters.memUsed).toBeGreaterThan(0);
     // Same machine, same clock: the offset is within the read's own duration.
     expect(Math.abs(clockOffsetS(hostNow ?? 0, sent, Date.now()))).toBeLessThan(5);
-    await until('the loop to exit', () => !alive(loop.pid ?? 0));
+    await until('the loop to exit', () => exited(loop.pid ?? 0) || undefined, 20_000);
     expect(existsSync(file)).toBe(false);
   });
 
   it('ends by itself once the channel it was started on is closed', async () => {
     const file = join(dir, 'bench-sampler-y-c1.txt');
     const loop = spawn('sh', ['-c', samplerLoopScript(file, 0.05)], { stdio: ['ignore', 'pipe', 'ignore'] });
-    await until('a snapshot', () => ends(file) >= 1);
+    await until('a snapshot', () => ends(file) >= 1 || undefined, 20_000);
     loop.stdout.destroy();
-    await until('the loop to exit', () => !alive(loop.pid ?? 0));
+    await until('the loop to exit', () => exited(loop.pid ?? 0) || undefined, 20_000);
   });
 
   it('leaves a process alone whose PID the file names but which is not the loop', () => {
@@ -58,7 +51,7 @@ describe('sampler loop', () => {
     try {
       spawnSync('sh', ['-c', `echo "@@pid ${other.pid ?? 0}" > '${file}'`]);
       spawnSync('sh', ['-c', samplerReadScript(file)]);
-      expect(alive(other.pid ?? 0)).toBe(true);
+      expect(exited(other.pid ?? 0)).toBe(false);
     } finally {
       other.kill();
     }

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { buildImage } from '../src/image/build-image.js';
 import type { ImageConfig } from '../src/image/image-fingerprint.js';
 import { libvirtProvider, type VmTiming } from '../src/backends/libvirt/libvirt-provider.js';
-import { ensureLibvirtd } from '../src/backends/libvirt/virsh-runtime.js';
+import { ensureLibvirtd, stopIdleDaemons } from '../src/backends/libvirt/virsh-runtime.js';
 import { slurmScheduler } from '../src/backends/slurm/index.js';
 import type { Topology } from '../src/backends/types.js';
 
@@ -64,10 +64,9 @@ const results: Partial<Record<'qemu' | 'libvirt', Figures>> = { qemu: await meas
 const libvirtd = await ensureLibvirtd();
 if (libvirtd.ok) results.libvirt = await measure('libvirt');
 else console.log(`libvirt runtime not measured: ${libvirtd.reason}`);
-// Daemons started only for this measurement go again (by PID), libvirtd before its log daemon.
-for (const d of [...libvirtd.started].sort((a, b) => Number(b.name === 'libvirtd') - Number(a.name === 'libvirtd'))) {
-  try { process.kill(d.pid, 'SIGTERM'); } catch { /* already gone */ }
-}
+// Daemons started only for this measurement go again, as the provider's own do.
+const stopped = await stopIdleDaemons(libvirtd.started);
+if (stopped) console.log(`  ${stopped}`);
 for (const [rt, m] of Object.entries(results)) {
   console.log(`${rt}: up → SSH-ready per VM (2 VMs booting together): median ${median(m.ready).toFixed(1)} s over ${m.ready.length} VMs (goal < 20 s under TCG)`);
   console.log(`${rt}: cluster bring-up (1 head + 1 compute: overlays, seeds, boot, SSH): median ${median(m.bringUp).toFixed(1)} s over ${runs} runs`);

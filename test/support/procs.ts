@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Cluster } from '../../src/backends/types.js';
+import { processRunning } from '../../src/pid-alive.js';
 
 /** Inode of each namespace of a netns cluster, to find the processes living in them. */
 export function namespaceInodes(cluster: Cluster): Set<string> {
@@ -17,7 +18,7 @@ export interface Proc { pid: number; comm: string; cmdline: string }
 
 /** Exited: gone, or a zombie waiting for its parent (often init, which reaps slowly here). */
 export function exited(pid: number): boolean {
-  try { return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return true; }
+  return !processRunning(pid);
 }
 
 /** Live (not zombie) processes whose network namespace is one of `inodes`. */

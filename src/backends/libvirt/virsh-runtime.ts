@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processRunning } from '../../pid-alive.js';
 
 const URI = 'qemu:///system';
 /** Where libvirtd keeps each running domain's PID file and the QEMU log of each domain. */
@@ -31,20 +32,11 @@ export interface LibvirtdStatus {
   started: StartedDaemon[];
 }
 
-/** Alive and not a zombie: a daemon that died waits for its reaper in state Z. */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 function daemonPid(name: string): number | undefined {
   const file = `/run/${name}.pid`;
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
-  return pid > 0 && running(pid) ? pid : undefined;
+  return pid > 0 && processRunning(pid) ? pid : undefined;
 }
 
 /** Starts a libvirt daemon in the background unless its PID file names a live one. */
@@ -97,8 +89,8 @@ export async function ensureLibvirtd(start = true): Promise<LibvirtdStatus> {
     }
     // The QEMU driver fails after `-d` has returned, e.g. without the libvirt-qemu user that
     // libvirt-daemon-system creates; libvirtd then exits and only its log says why.
-    if (libvirtd && !running(libvirtd.pid)) {
-      return { ok: false, reason: `libvirtd exited at start: ${libvirtdErrors(since) || 'see /var/log/libvirt/libvirtd.log'}`, started: started.filter((d) => running(d.pid)) };
+    if (libvirtd && !processRunning(libvirtd.pid)) {
+      return { ok: false, reason: `libvirtd exited at start: ${libvirtdErrors(since) || 'see /var/log/libvirt/libvirtd.log'}`, started: started.filter((d) => processRunning(d.pid)) };
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -141,7 +133,7 @@ export async function removeDomainLogs(prefix: string): Promise<void> {
 
 /** Still the daemon that was started: alive, and its PID not reused by another program. */
 function isDaemon(d: StartedDaemon): boolean {
-  if (!running(d.pid)) return false;
+  if (!processRunning(d.pid)) return false;
   try { return readFileSync(`/proc/${d.pid}/cmdline`, 'utf8').includes(d.name); } catch { return false; }
 }
 

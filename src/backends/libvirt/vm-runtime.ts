@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { destroyDomain, removeDomainLogs, stopIdleDaemons, type StartedDaemon } from './virsh-runtime.js';
+import { processRunning } from '../../pid-alive.js';
 
 /** What `down` needs about one VM, all JSON. */
 export interface VmState {
@@ -85,10 +86,10 @@ export function livePid(vm: VmState): number | undefined {
 
 async function waitGone(pid: number, deadlineMs: number): Promise<boolean> {
   while (Date.now() < deadlineMs) {
-    if (!existsSync(`/proc/${pid}`)) return true;
+    if (!processRunning(pid)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return !existsSync(`/proc/${pid}`);
+  return !processRunning(pid);
 }
 
 /** Stops one VM: SIGTERM, then SIGKILL if it lingers (the disk is a throwaway overlay). */

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { netnsProvider } from '../src/backends/netns/netns-provider.js';
-import type { Topology } from '../src/backends/types.js';
+import { netnsProvider } from '../src/hpc/backends/netns/netns-provider.js';
+import type { Topology } from '../src/hpc/backends/types.js';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(name);

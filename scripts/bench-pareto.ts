@@ -3,7 +3,7 @@
  * of several runs), next to a 10^5 comparison run from the same invocation to show the scaling,
  * and a worst case where every point is on the front.
  */
-import { markFirstFront } from '../src/pareto/first-front.js';
+import { markFirstFront } from '../src/hpc/pareto/first-front.js';
 
 function randomColumns(n: number, k: number, seed: number): Float64Array[] {
   let s = seed >>> 0;

@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { simulate, type SimPolicy } from '../src/sim/simulate.js';
-import { repeatTraces } from '../src/workload/repeat-traces.js';
-import { parseSwf } from '../src/workload/swf.js';
+import { simulate, type SimPolicy } from '../src/hpc/sim/simulate.js';
+import { repeatTraces } from '../src/hpc/workload/repeat-traces.js';
+import { parseSwf } from '../src/hpc/workload/swf.js';
 
 const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
-const dir = fileURLToPath(new URL('../../shared/traces/rlscheduler-lublin256/', import.meta.url));
+const dir = fileURLToPath(new URL('../data/traces/rlscheduler-lublin256/', import.meta.url));
 const traces = ['lublin_256.swf', 'lublin_256_new2.swf'].map((f) => parseSwf(readFileSync(dir + f, 'utf8'), { file: f }).jobs);
 
 const jobs = repeatTraces(traces, 5);

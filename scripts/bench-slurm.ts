@@ -11,11 +11,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { cleanupNetnsLeftovers, netnsProvider } from '../src/backends/netns/netns-provider.js';
-import { slurmScheduler, type SlurmRunResult } from '../src/backends/slurm/index.js';
-import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../src/backends/types.js';
-import { SshPool, sshTarget } from '../src/ssh/ssh-pool.js';
-import type { JobSpec } from '../src/workload/job.js';
+import { cleanupNetnsLeftovers, netnsProvider } from '../src/hpc/backends/netns/netns-provider.js';
+import { slurmScheduler, type SlurmRunResult } from '../src/hpc/backends/slurm/index.js';
+import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../src/hpc/backends/types.js';
+import { SshPool, sshTarget } from '../src/hpc/remote/ssh-pool.js';
+import type { JobSpec } from '../src/hpc/workload/job.js';
 
 /** `--name=value` or `--name value`. */
 function arg(name: string, dflt: string): string {

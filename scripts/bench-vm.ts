@@ -7,12 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { buildImage } from '../src/image/build-image.js';
-import type { ImageConfig } from '../src/image/image-fingerprint.js';
-import { libvirtProvider, type VmTiming } from '../src/backends/libvirt/libvirt-provider.js';
-import { ensureLibvirtd, stopIdleDaemons } from '../src/backends/libvirt/virsh-runtime.js';
-import { slurmScheduler } from '../src/backends/slurm/index.js';
-import type { Topology } from '../src/backends/types.js';
+import { buildImage } from '../src/hpc/image/build-image.js';
+import type { ImageConfig } from '../src/hpc/image/image-fingerprint.js';
+import { libvirtProvider, type VmTiming } from '../src/hpc/backends/libvirt/libvirt-provider.js';
+import { ensureLibvirtd, stopIdleDaemons } from '../src/hpc/backends/libvirt/virsh-runtime.js';
+import { slurmScheduler } from '../src/hpc/backends/slurm/index.js';
+import type { Topology } from '../src/hpc/backends/types.js';
 
 const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const runs = Number(arg('--runs') ?? 2) || 2;

@@ -33,7 +33,7 @@ export const clusterProvision: ResourceTaskDef<Cluster> = {
   reads: ['provider', 'topology', 'budget'],
   exclusive: (config) => clusterLock(config['provider']),
   async up(ctx) {
-    const { providerFor } = await import('bench/backends/registry.js');
+    const { providerFor } = await import('bench/hpc/backends/registry.js');
     const providerConfig = ctx.config['provider'] as Record<string, unknown>;
     const provider = failUnless(await providerFor(String(providerConfig['kind'])));
     const image = await readJson<Record<string, unknown>>(onlyDep(ctx.deps, 'image:build').dir, 'image.json');
@@ -44,12 +44,12 @@ export const clusterProvision: ResourceTaskDef<Cluster> = {
     return provider.up(ctx.config['topology'] as Topology, config, backendContext(ctx));
   },
   async down(cluster, ctx) {
-    const { providerFor } = await import('bench/backends/registry.js');
+    const { providerFor } = await import('bench/hpc/backends/registry.js');
     const provider = failUnless(await providerFor(cluster.provider));
     await provider.down(cluster, backendContext(ctx));
   },
   async cleanupLeftovers(ctx) {
-    const { providerFor, PROVIDER_KINDS } = await import('bench/backends/registry.js');
+    const { providerFor, PROVIDER_KINDS } = await import('bench/hpc/backends/registry.js');
     for (const kind of PROVIDER_KINDS) {
       const provider = await providerFor(kind);
       if (typeof provider === 'string' || !provider.cleanupLeftovers) continue;
@@ -68,7 +68,7 @@ export const schedulerConfigure: ResourceTaskDef<SchedulerHandle> = {
   reads: ['scheduler', 'provider'],
   exclusive: (config) => clusterLock(config['provider']),
   async up(ctx) {
-    const { schedulerFor } = await import('bench/backends/registry.js');
+    const { schedulerFor } = await import('bench/hpc/backends/registry.js');
     const config = ctx.config['scheduler'] as Record<string, unknown>;
     const providerKind = String((ctx.config['provider'] as { kind?: string } | undefined)?.kind);
     const scheduler = failUnless(await schedulerFor(providerKind, String(config['kind'])));
@@ -76,7 +76,7 @@ export const schedulerConfigure: ResourceTaskDef<SchedulerHandle> = {
     return scheduler.configure(cluster, config, backendContext(ctx));
   },
   async down(handle, ctx) {
-    const { schedulerFor } = await import('bench/backends/registry.js');
+    const { schedulerFor } = await import('bench/hpc/backends/registry.js');
     const scheduler = failUnless(await schedulerFor(handle.cluster.provider, handle.kind));
     await scheduler.stop(handle, backendContext(ctx));
   },

@@ -15,7 +15,7 @@ export const reportFidelity: ArtifactTaskDef = {
   publish: ['fidelity.txt', 'fidelity.json'],
   summary: 'fidelity.txt',
   async run(ctx) {
-    const { compareFidelity, formatFidelity } = await import('bench/metrics/fidelity.js');
+    const { compareFidelity, formatFidelity } = await import('bench/hpc/metrics/fidelity.js');
     const result = compareFidelity((await metricsByPoint(ctx)).map(({ point, runs }) => ({
       pointId: point.id.replace(/-r\d+$/, ''), config: point.config, runs,
     })));

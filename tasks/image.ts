@@ -23,7 +23,7 @@ export const imageBuild: ArtifactTaskDef = {
       await writeJson(ctx.outDir, 'image.json', { builder: 'none', reason } satisfies NoImage);
       return;
     }
-    const { buildImage } = await import('bench/image/build-image.js');
+    const { buildImage } = await import('bench/hpc/image/build-image.js');
     const result = await buildImage(image as never, { cacheDir: join(ctx.projectRoot, 'cache', 'images'), signal: ctx.signal, log: ctx.log });
     if (result.kind === 'failed') throw new TaskError(result.message);
     ctx.log.info(result.image.cached ? `image ${result.image.digest} reused from cache/images` : `image ${result.image.digest} built`);

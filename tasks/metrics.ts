@@ -17,8 +17,8 @@ export const metrics: ArtifactTaskDef = {
   repeats: true,
   async run(ctx) {
     const [{ computeRunMetrics }, { readArrowFile, writeArrowFile }, { tableToJobs }, { runMetricsToTable }] = await Promise.all([
-      import('bench/metrics/index.js'), import('bench/results/arrow-file.js'), import('bench/results/jobs-table.js'),
-      import('bench/results/metrics-table.js'),
+      import('bench/hpc/metrics/index.js'), import('bench/hpc/results/arrow-file.js'), import('bench/hpc/results/jobs-table.js'),
+      import('bench/hpc/results/metrics-table.js'),
     ]);
     const jobs = tableToJobs(await readArrowFile(`${onlyDep(ctx.deps, 'workload:run').dir}/jobs.arrow`));
     const values = computeRunMetrics(jobs, totalCores(ctx.config['topology'] as Topology));

@@ -2,7 +2,7 @@
 import type { ArtifactTaskDef, SweepPoint } from 'bench';
 import { metricsByPoint, TaskError, writeJson } from './io.js';
 
-type Row = import('bench/results/metrics-table.js').SweepMetricsRow;
+type Row = import('bench/hpc/results/metrics-table.js').SweepMetricsRow;
 
 /** Flat config columns of a point: the `key=value` choices that distinguish it in the sweep. */
 export function configColumns(point: SweepPoint): Record<string, string | number | boolean> {
@@ -26,8 +26,8 @@ export const reportPareto: ArtifactTaskDef = {
   summary: 'front.txt',
   async run(ctx) {
     const [{ aggregateRepetitions, METRIC_DEFINITIONS }, { parseObjectives }, { writeParetoReport }, { formatDiagnostic }, { VERSION }] = await Promise.all([
-      import('bench/metrics/index.js'), import('bench/pareto/index.js'), import('bench/report/html/write-pareto-report.js'),
-      import('bench/diagnostic.js'), import('bench/version.js'),
+      import('bench/hpc/metrics/index.js'), import('bench/hpc/pareto/index.js'), import('bench/hpc/report/write-pareto-report.js'),
+      import('bench/engine/diagnostic.js'), import('bench/version.js'),
     ]);
     const objectivesConfig = ctx.config['objectives'];
     const parsed = parseObjectives(objectivesConfig, METRIC_DEFINITIONS.map((d) => d.name));

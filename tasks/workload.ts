@@ -26,10 +26,10 @@ export const workloadRun: ArtifactTaskDef = {
   timeoutMs: 60 * 60_000,
   async run(ctx) {
     const [{ loadWorkload }, { jobsToTable }, { writeArrowFile }, { schedulerFor }, { formatDiagnostic }] = await Promise.all([
-      import('bench/workload/index.js'), import('bench/results/jobs-table.js'), import('bench/results/arrow-file.js'),
-      import('bench/backends/registry.js'), import('bench/diagnostic.js'),
+      import('bench/hpc/workload/index.js'), import('bench/hpc/results/jobs-table.js'), import('bench/hpc/results/arrow-file.js'),
+      import('bench/hpc/backends/registry.js'), import('bench/engine/diagnostic.js'),
     ]);
-    const { writePointConfig } = await import('bench/config/save-point.js');
+    const { writePointConfig } = await import('bench/engine/config/save-point.js');
     const rep = ctx.rep ?? 0;
     const seed = repetitionSeed(Number(ctx.config['seed'] ?? 0), rep);
     const topology = ctx.config['topology'] as Topology;
@@ -53,7 +53,7 @@ export const workloadRun: ArtifactTaskDef = {
     });
     if (result.view) await writeJson(ctx.outDir, 'series.json', result.view.series);
     if (result.hosts?.length) {
-      const { hostSeriesToTable } = await import('bench/results/host-series.js');
+      const { hostSeriesToTable } = await import('bench/hpc/results/host-series.js');
       await writeArrowFile(`${ctx.outDir}/hosts.arrow`, hostSeriesToTable(result.hosts));
     }
   },

@@ -4,8 +4,8 @@
  * Returns text and an exit status (2 for config errors); the caller prints and exits.
  */
 import { stringify } from 'yaml';
-import { composeConfig } from '../config/compose.js';
-import { formatDiagnostic } from '../diagnostic.js';
+import { composeBenchConfig } from '../hpc/config/compose-bench.js';
+import { formatDiagnostic } from '../engine/diagnostic.js';
 
 const USAGE = [
   'usage: bench config show [group] [overrides...]',
@@ -24,7 +24,7 @@ export function runConfigCommand(args: string[], root: string): { stdout: string
   const isOverride = (a: string) => a.includes('=') || a.startsWith('~') || a.startsWith('+') || a.startsWith('zip(');
   const group = sub === 'show' && rest[0] !== undefined && !isOverride(rest[0]) ? rest[0] : undefined;
   const overrides = group === undefined ? rest : rest.slice(1);
-  const { sweep, diagnostics } = composeConfig({ root, overrides });
+  const { sweep, diagnostics } = composeBenchConfig({ root, overrides });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     const n = errors.length;

@@ -1,17 +1,17 @@
 /** `bench list | status | explain TASK | graph --format F | clean | gc`. */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectTargets } from '../graph/select-targets.js';
-import { renderGraph, GRAPH_FORMATS, type GraphFormat } from '../graph/export/render-graph.js';
-import { canonicalJson } from '../hash/canonical-json.js';
-import { explainMiss, formatReason, type Fingerprint } from '../hash/fingerprint.js';
-import { fingerprintOf, planRun } from '../runner/plan.js';
+import { selectTargets } from '../engine/graph/select-targets.js';
+import { renderGraph, GRAPH_FORMATS, type GraphFormat } from '../engine/render/render-graph.js';
+import { canonicalJson } from '../engine/hash/canonical-json.js';
+import { explainMiss, formatReason, type Fingerprint } from '../engine/hash/fingerprint.js';
+import { fingerprintOf, planRun } from '../engine/runner/plan.js';
 import type { CliArgs } from './parse-args.js';
 import { printDiagnostics } from './main.js';
 import { openProject, type Project } from './open-project.js';
-import { pidAlive } from '../pid-alive.js';
-import type { RunEvent } from '../report/events.js';
-import { recoverStale } from '../runner/recover.js';
+import { pidAlive } from '../engine/pid-alive.js';
+import type { RunEvent } from '../engine/events/events.js';
+import { recoverStale } from '../engine/runner/recover.js';
 
 const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 

@@ -6,9 +6,9 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from '../diagnostic.js';
-import type { Benchfile } from '../graph/task-def.js';
-import type { BenchfileSource } from '../graph/task-graph.js';
+import type { Diagnostic } from '../engine/diagnostic.js';
+import type { Benchfile } from '../engine/graph/task-def.js';
+import type { BenchfileSource } from '../engine/graph/task-graph.js';
 
 interface BundleMeta {
   out: string;

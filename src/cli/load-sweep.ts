@@ -1,12 +1,12 @@
 /**
- * The composed sweep for a run. Uses the config composer (`src/config/compose.ts`) when present;
+ * The composed sweep for a run. Uses the config composer (`src/hpc/config/compose-bench.ts`) when the project has `conf/`;
  * without it, a single point `default-r0` whose config is built from the `key=value` overrides.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ComposedSweep } from '../config/sweep-point.js';
-import type { Diagnostic } from '../diagnostic.js';
-import { canonicalJson, sha256Hex } from '../hash/canonical-json.js';
+import type { ComposedSweep } from '../engine/config/sweep-point.js';
+import type { Diagnostic } from '../engine/diagnostic.js';
+import { canonicalJson, sha256Hex } from '../engine/hash/canonical-json.js';
 
 type Compose = (opts: { root: string; overrides: string[] }) => { sweep: ComposedSweep; diagnostics: Diagnostic[] };
 
@@ -14,19 +14,14 @@ type Compose = (opts: { root: string; overrides: string[] }) => { sweep: Compose
 export async function loadSweep(root: string, overrides: string[]): Promise<{ sweep: ComposedSweep; diagnostics: Diagnostic[] }> {
   if (existsSync(join(root, 'conf'))) {
     const compose = await importCompose();
-    if (compose) return compose({ root, overrides });
+    return compose({ root, overrides });
   }
   return fallbackSweep(overrides);
 }
 
-async function importCompose(): Promise<Compose | undefined> {
-  const path = '../config/compose.js';
-  try {
-    const mod = (await import(path)) as { composeConfig?: Compose };
-    return mod.composeConfig;
-  } catch {
-    return undefined;
-  }
+// Loaded on demand: the schema (zod) is only needed once a sweep is composed.
+async function importCompose(): Promise<Compose> {
+  return (await import('../hpc/config/compose-bench.js')).composeBenchConfig;
 }
 
 /** One point from plain `a.b=value` overrides (values parsed as JSON when they are JSON). */

@@ -2,7 +2,7 @@
  * CLI entry: parses arguments, dispatches commands, prints diagnostics and picks the exit status
  * (0 ok, 1 task failures, 2 user/config errors, 130 interrupted). The only place that exits.
  */
-import { formatDiagnostic, type Diagnostic } from '../diagnostic.js';
+import { formatDiagnostic, type Diagnostic } from '../engine/diagnostic.js';
 import { parseArgs } from './parse-args.js';
 
 /** Runs `bench` with the given arguments (without `node` and the script path). */
@@ -42,7 +42,7 @@ export async function runCli(argv: string[], root: string): Promise<number> {
       }
     }
   } catch (e) {
-    const { DiagnosticError } = await import('../diagnostic.js');
+    const { DiagnosticError } = await import('../engine/diagnostic.js');
     if (e instanceof DiagnosticError) return printDiagnostics(e.diagnostics);
     throw e;
   }

@@ -6,15 +6,15 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { globSync as GlobSync } from 'tinyglobby';
-import { BlobStore } from '../cache/blob-store.js';
-import { SqliteStore } from '../cache/sqlite-store.js';
-import type { Diagnostic } from '../diagnostic.js';
-import type { TaskDef } from '../graph/task-def.js';
-import { buildTaskGraph, type Task, type TaskGraph } from '../graph/task-graph.js';
-import { FileHasher } from '../hash/file-hasher.js';
+import { BlobStore } from '../engine/cache/blob-store.js';
+import { SqliteStore } from '../engine/cache/sqlite-store.js';
+import type { Diagnostic } from '../engine/diagnostic.js';
+import type { TaskDef } from '../engine/graph/task-def.js';
+import { buildTaskGraph, type Task, type TaskGraph } from '../engine/graph/task-graph.js';
+import { FileHasher } from '../engine/hash/file-hasher.js';
 import { loadBenchfile } from './load-benchfile.js';
 import { loadSweep } from './load-sweep.js';
-import type { HostBudget } from '../runner/run-graph.js';
+import type { HostBudget } from '../engine/runner/run-graph.js';
 
 export interface Project {
   root: string;

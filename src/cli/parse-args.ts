@@ -1,5 +1,5 @@
 /** `bench [command] [targets] [key=value ...] [--dry-run] [-j N] [--force TASK] [--keep-going] [--format F]`. */
-import type { Diagnostic } from '../diagnostic.js';
+import type { Diagnostic } from '../engine/diagnostic.js';
 
 export const COMMANDS = ['run', 'list', 'status', 'explain', 'graph', 'clean', 'gc', 'config', 'results'] as const;
 export type Command = (typeof COMMANDS)[number];

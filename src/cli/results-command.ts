@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
-import type { Diagnostic } from '../diagnostic.js';
-import { readArrowFile } from '../results/arrow-file.js';
-import { EXPORT_FORMATS, exportTable, type ExportFormat } from '../results/export-table.js';
+import type { Diagnostic } from '../engine/diagnostic.js';
+import { readArrowFile } from '../hpc/results/arrow-file.js';
+import { EXPORT_FORMATS, exportTable, type ExportFormat } from '../hpc/results/export-table.js';
 
 /** What `bench results` did. */
 export type ResultsOutcome =

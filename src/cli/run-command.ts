@@ -1,16 +1,16 @@
 /** `bench [targets] [key=value ...] [--dry-run] [-j N] [--force TASK] [--keep-going]`. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectTargets } from '../graph/select-targets.js';
-import { formatReason } from '../hash/fingerprint.js';
-import type { RunEvent } from '../report/events.js';
-import { ndjsonReporter } from '../report/reporters/ndjson-reporter.js';
-import { plainReporter } from '../report/reporters/plain-reporter.js';
-import { InProcessExecutor } from '../runner/executor.js';
-import { planRun } from '../runner/plan.js';
-import { publishResults } from '../runner/publish-results.js';
-import { recoverStale } from '../runner/recover.js';
-import { runGraph } from '../runner/run-graph.js';
+import { selectTargets } from '../engine/graph/select-targets.js';
+import { formatReason } from '../engine/hash/fingerprint.js';
+import type { RunEvent } from '../engine/events/events.js';
+import { ndjsonReporter } from '../engine/events/reporters/ndjson-reporter.js';
+import { plainReporter } from '../engine/events/reporters/plain-reporter.js';
+import { InProcessExecutor } from '../engine/runner/executor.js';
+import { planRun } from '../engine/runner/plan.js';
+import { publishResults } from '../engine/runner/publish-results.js';
+import { recoverStale } from '../engine/runner/recover.js';
+import { runGraph } from '../engine/runner/run-graph.js';
 import type { CliArgs } from './parse-args.js';
 import { openProject } from './open-project.js';
 import { printDiagnostics } from './main.js';
@@ -44,14 +44,14 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
     for (const p of plan.tasks) counts[p.action]++;
     const lines = plan.tasks.map((p) => `${p.action.padEnd(8)} ${p.id}  ${p.action === 'resource' ? 'brought up if a dependent runs' : formatReason(p.reason)}`);
     // The graph renderers are four modules a no-op run does not need.
-    const { renderGraph } = await import('../graph/export/render-graph.js');
+    const { renderGraph } = await import('../engine/render/render-graph.js');
     process.stdout.write(`${lines.join('\n')}\n\n${renderGraph(graph, plan, 'ascii')}${counts.run} to run, ${counts.skip} up to date, ${counts.resource} resources\n`);
     store.saveFileStats(project.hasher.changed);
     store.close();
     return 0;
   }
   const ndjson = ndjsonReporter(join(project.cacheDir, 'logs'));
-  const tty = process.stdout.isTTY ? (await import('../report/reporters/tty-reporter.js')).ttyReporter(process.stdout) : undefined;
+  const tty = process.stdout.isTTY ? (await import('../engine/events/reporters/tty-reporter.js')).ttyReporter(process.stdout) : undefined;
   const plain = tty ? undefined : plainReporter((l) => process.stdout.write(`${l}\n`));
   const emit = (e: RunEvent): void => {
     ndjson.sink(e);

@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BASE_FILES } from '../unit/config/conf-fixture.js';
+import { BASE_FILES } from '../unit/engine/config/conf-fixture.js';
 import { makeProject, PRELUDE, type TempProject } from './engine-project.js';
 
 const BENCHFILE = `${PRELUDE}

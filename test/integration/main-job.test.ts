@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readArrowFile } from '../../src/results/arrow-file.js';
+import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { REPO } from './engine-project.js';
 
 let dir = '';

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupNetnsLeftovers, findNetnsLeftovers, netnsProvider } from '../../src/backends/netns/netns-provider.js';
-import type { BackendContext, Cluster, Host, Topology } from '../../src/backends/types.js';
-import type { Logger } from '../../src/graph/task-def.js';
+import { cleanupNetnsLeftovers, findNetnsLeftovers, netnsProvider } from '../../src/hpc/backends/netns/netns-provider.js';
+import type { BackendContext, Cluster, Host, Topology } from '../../src/hpc/backends/types.js';
+import type { Logger } from '../../src/engine/graph/task-def.js';
 import { until } from '../support/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');

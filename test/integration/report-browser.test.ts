@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rankSweepPoints, renderReport } from '../../src/report/html/render-report.js';
-import { DEFINITIONS, OBJECTIVES, sampleSweep } from '../unit/report/sample-sweep.js';
+import { rankSweepPoints, renderReport } from '../../src/hpc/report/render-report.js';
+import { DEFINITIONS, OBJECTIVES, sampleSweep } from '../unit/hpc/report/sample-sweep.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);

@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupNetnsLeftovers } from '../../src/backends/netns/netns-provider.js';
-import type { NetnsState } from '../../src/backends/netns/netns-state.js';
-import { readArrowFile } from '../../src/results/arrow-file.js';
+import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
+import type { NetnsState } from '../../src/hpc/backends/netns/netns-state.js';
+import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { REPO } from './engine-project.js';
 import { until } from '../support/wait.js';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sshProvider } from '../../src/backends/ssh/ssh-provider.js';
+import { sshProvider } from '../../src/hpc/backends/ssh/ssh-provider.js';
 import { createSshd, sshdSkipReason, type Sshd } from '../support/sshd.js';
 
 const skip = sshdSkipReason();

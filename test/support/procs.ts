@@ -5,8 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import type { Cluster } from '../../src/backends/types.js';
-import { processRunning } from '../../src/pid-alive.js';
+import type { Cluster } from '../../src/hpc/backends/types.js';
+import { processRunning } from '../../src/engine/pid-alive.js';
 
 /** Inode of each namespace of a netns cluster, to find the processes living in them. */
 export function namespaceInodes(cluster: Cluster): Set<string> {

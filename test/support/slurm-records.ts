@@ -1,6 +1,6 @@
 /** Checks every real SLURM test makes of its job records against the specs it submitted. */
 import { expect } from 'vitest';
-import type { JobRecord, JobSpec } from '../../src/workload/job.js';
+import type { JobRecord, JobSpec } from '../../src/hpc/workload/job.js';
 
 /**
  * Each spec came back once, in order, completed, with consistent times, the requested cores and

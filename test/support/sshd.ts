@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { SshTarget } from '../../src/ssh/types.js';
+import type { SshTarget } from '../../src/hpc/remote/types.js';
 
 const SSHD = '/usr/sbin/sshd';
 

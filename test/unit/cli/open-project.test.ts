@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openProject } from '../../../src/cli/open-project.js';
-import { sha256Hex } from '../../../src/hash/canonical-json.js';
-import type { Task } from '../../../src/graph/task-graph.js';
+import { sha256Hex } from '../../../src/engine/hash/canonical-json.js';
+import type { Task } from '../../../src/engine/graph/task-graph.js';
 
 const dirs: string[] = [];
 

@@ -1,0 +1,147 @@
+/**
+ * Hydra-style composition of `conf/`: defaults list, group options, command-line overrides,
+ * interpolation, validation and sweep expansion into `SweepPoint`s. Pure apart from reading the
+ * conf files and the environment (for `${env:VAR,default}`); all user mistakes come back as
+ * diagnostics, collected across every file and point, never thrown.
+ *
+ * Sweeps come from the experiment's `sweep: {mode, params}` (`product`, `zip` or `mapped`) and from
+ * the command line: `key=a,b`, `key=range(0,10,2)` (product with the rest) and
+ * `zip(a=1,2;b=x,y)` (lockstep). A plain command-line `key=value` on a swept key pins it.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import { formatDiagnostic } from '../diagnostic.js';
+import { applyOptionDefaults, COMMAND_LINE, composeOne } from './compose-one.js';
+import type { Choice } from './compose-one.js';
+import { ConfRepo } from './conf-repo.js';
+import type { DefaultsEntry } from './conf-repo.js';
+import { interpolate } from './interpolate.js';
+import { parseOverrides } from './overrides.js';
+import type { Override } from './overrides.js';
+import { assignmentText, hashConfig, pointIdStem } from './point-id.js';
+import { addMappedTopology, expandAxes, productAxes, zipAxis } from './sweep-axes.js';
+import type { Assignment, Axis } from './sweep-axes.js';
+import type { ComposedSweep, SweepPoint } from './sweep-point.js';
+import { isPlainObject } from './tree.js';
+import type { ConfigObject } from './tree.js';
+import type { Provenance } from './yaml-source.js';
+
+export interface ComposeOptions {
+  /** Project root holding `conf/`. */
+  root: string;
+  /** Command-line overrides, in order. */
+  overrides: string[];
+  /** Environment for `${env:...}`; defaults to `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Checks one composed point (the domain's schema); its diagnostics join the rest. */
+  validate?: (config: Record<string, unknown>, prov: Provenance) => Diagnostic[];
+}
+
+/** Composes the config and expands its sweep; `diagnostics` holds every error found, at once. */
+export function composeConfig(opts: ComposeOptions): { sweep: ComposedSweep; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const env = opts.env ?? process.env;
+  const repo = new ConfRepo(opts.root, diagnostics);
+  const parsed = parseOverrides(opts.overrides, diagnostics);
+  const defaults = repo.exists ? repo.defaults() : [];
+  const isGroup = (k: string) => repo.groups.includes(k) || defaults.some((d) => d.kind === 'group' && d.group === k);
+
+  const { choices, keyOverrides, cliSweeps, cliGroups } = classifyOverrides(parsed, defaults, isGroup);
+  applyOptionDefaults(repo, choices, cliGroups);
+
+  const composeWith = (extra: Assignment[]) => {
+    const ch = new Map(choices);
+    const keyed = [...keyOverrides];
+    for (const a of extra) {
+      if (isGroup(a.key)) ch.set(a.key, { option: String(a.value), loc: COMMAND_LINE });
+      else keyed.push({ kind: 'set', key: a.key, value: a.value, mode: 'set', text: assignmentText(a) });
+    }
+    const { config, prov } = composeOne({ repo, defaults, choices: ch, overrides: keyed, diagnostics });
+    return { config: interpolate(config, prov, env, diagnostics), prov };
+  };
+
+  const base = composeWith([]).config;
+  const pinned = new Set(parsed.filter((o) => o.kind === 'set').map((o) => o.key));
+  const chosen = (g: string) => choices.get(g)?.option ?? undefined;
+  const fallback = { scheduler: chosen('scheduler'), workload: chosen('workload') };
+  const combos = sweepCombos({ base, cliSweeps, pinned, fallback }, diagnostics);
+  const groupOrder = [...defaults.flatMap((d) => (d.kind === 'group' ? [d.group] : [])), ...repo.groups];
+  const cliTexts = parsed.filter((o) => o.kind === 'set' || o.kind === 'remove').map((o) => o.text);
+
+  const points: SweepPoint[] = [];
+  const stems = new Set<string>();
+  for (const combo of combos) {
+    const { config, prov } = composeWith(combo);
+    delete config.sweep;
+    if (repo.exists && opts.validate) diagnostics.push(...opts.validate(config, prov));
+    const reps = typeof config.repetitions === 'number' && config.repetitions > 0 ? config.repetitions : 1;
+    let stem = pointIdStem(combo, groupOrder);
+    // Values that differ only in characters an id cannot hold would collide; keep ids unique.
+    for (let n = 2; stems.has(stem); n++) stem = `${pointIdStem(combo, groupOrder)}~${n}`;
+    stems.add(stem);
+    const configHash = hashConfig(config);
+    for (let rep = 0; rep < reps; rep++) {
+      points.push({ id: `${stem}-r${rep}`, rep, config: structuredClone(config), overrides: [...cliTexts, ...combo.map(assignmentText)], configHash });
+    }
+  }
+  return { sweep: { base, points }, diagnostics: dedupe(diagnostics) };
+}
+
+/** Splits overrides into group choices, key overrides and sweeps; group choices start from the defaults list. */
+function classifyOverrides(parsed: Override[], defaults: DefaultsEntry[], isGroup: (k: string) => boolean) {
+  const choices = new Map<string, Choice>();
+  for (const d of defaults) if (d.kind === 'group') choices.set(d.group, { option: d.option, loc: d.loc });
+  const keyOverrides: Override[] = [];
+  const cliSweeps: Override[] = [];
+  const cliGroups = new Set<string>();
+  for (const o of parsed) {
+    if (o.kind === 'sweep' || o.kind === 'zip') {
+      cliSweeps.push(o);
+      continue;
+    }
+    if (!isGroup(o.key)) keyOverrides.push(o);
+    else if (o.kind === 'remove') choices.delete(o.key);
+    else choices.set(o.key, { option: o.value === null ? null : String(o.value), loc: COMMAND_LINE });
+    if (isGroup(o.key)) cliGroups.add(o.key);
+  }
+  return { choices, keyOverrides, cliSweeps, cliGroups };
+}
+
+/** The sweep's combinations: experiment params (minus pinned keys) overlaid by command-line sweeps. */
+function sweepCombos(
+  input: { base: ConfigObject; cliSweeps: Override[]; pinned: Set<string>; fallback: { scheduler: string | undefined; workload: string | undefined } },
+  diagnostics: Diagnostic[],
+): Assignment[][] {
+  const { base, cliSweeps, pinned } = input;
+  const sweep = isPlainObject(base.sweep) ? base.sweep : {};
+  const mode = typeof sweep.mode === 'string' ? sweep.mode : 'product';
+  const cliKeys = new Set(cliSweeps.flatMap((o) => (o.kind === 'sweep' ? [o.key] : o.kind === 'zip' ? o.params.map((p) => p.key) : [])));
+  const params: Record<string, unknown[]> = {};
+  if (isPlainObject(sweep.params)) {
+    for (const [k, v] of Object.entries(sweep.params)) {
+      if (pinned.has(k) || cliKeys.has(k)) continue;
+      if (Array.isArray(v)) params[k] = v;
+      else diagnostics.push({ severity: 'error', message: 'a sweep param takes a list of values', keyPath: `sweep.params.${k}`, expected: 'a list', found: JSON.stringify(v) });
+    }
+  }
+  let axes: Axis[] = mode === 'zip' ? zipAxis(params, diagnostics, 'experiment') : productAxes(params);
+  for (const o of cliSweeps) {
+    if (o.kind === 'sweep') axes.push(o.values.map((value) => [{ key: o.key, value }]));
+    else if (o.kind === 'zip') axes = [...axes, ...zipAxis(Object.fromEntries(o.params.map((p) => [p.key, p.values])), diagnostics, 'command line')];
+  }
+  let combos = expandAxes(axes);
+  if (mode === 'mapped' && !pinned.has('topology') && !cliKeys.has('topology')) {
+    combos = addMappedTopology(combos, base.scheduler_resource_mapping, input.fallback, diagnostics);
+  }
+  return combos;
+}
+
+/** The same mistake found while composing each point is reported once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = formatDiagnostic(d);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

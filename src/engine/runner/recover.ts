@@ -1,0 +1,49 @@
+/**
+ * Crash recovery at the start of a run: claims held by dead processes are dropped (their tasks
+ * simply rerun: a task is committed only by its row), and resources the ledger says are still up
+ * for a dead owner are torn down with the recorded handle, the last to come up first.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SqliteStore } from '../cache/sqlite-store.js';
+import { pidAlive } from '../pid-alive.js';
+import type { ResourceTaskDef } from '../graph/task-def.js';
+import type { TaskGraph } from '../graph/task-graph.js';
+import type { EventSink } from '../events/events.js';
+import { taskLogger } from './task-context.js';
+
+/** Returns the ids of resources torn down. */
+export async function recoverStale(o: { store: SqliteStore; graph: TaskGraph; emit: EventSink; projectRoot: string; cacheDir: string }): Promise<string[]> {
+  o.store.clearClaims(o.store.deadClaims());
+  const downed: string[] = [];
+  // Newest first: a resource comes up after the ones it runs on, and its teardown may still need
+  // them (a scheduler's stop talks to the cluster's hosts, which the cluster's teardown removes).
+  const rows = o.store.ledger().reverse().sort((a, b) => b.startedAt - a.startedAt);
+  for (const row of rows) {
+    if (pidAlive(row.pid) && row.pid !== process.pid) continue;
+    const def = o.graph.defs.get(row.name);
+    if (def?.kind !== 'resource') continue;
+    const task = o.graph.tasks.get(row.taskId);
+    const outDir = join(o.cacheDir, 'resources', row.taskId.replace(/[^\w.@-]+/g, '_'));
+    mkdirSync(outDir, { recursive: true });
+    let error: string | undefined;
+    try {
+      await (def as ResourceTaskDef).down(row.handle, {
+        signal: new AbortController().signal,
+        outDir,
+        log: taskLogger(row.taskId, o.emit),
+        projectRoot: o.projectRoot,
+        config: task?.config ?? {},
+        points: task?.points ?? [],
+        rep: task?.rep,
+        deps: {},
+      });
+      o.store.ledgerDelete(row.taskId);
+      downed.push(row.taskId);
+    } catch (e) {
+      error = `leftover teardown failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    o.emit({ kind: 'resource-down', at: Date.now(), taskId: row.taskId, ...(error ? { error } : {}) });
+  }
+  return downed;
+}

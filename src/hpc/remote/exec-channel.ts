@@ -66,6 +66,9 @@ export function runOnChannel(client: Client, shLine: string, run: ChannelRun): P
   });
 }
 
+/** How long a stop waits for the command's PID line before giving up on killing it by PID. */
+const PID_WAIT_MS = 60_000;
+
 interface RunningCommand {
   stream: ClientChannel;
   /** Resolves with the remote PID once reported, or undefined if the channel closes first. */
@@ -128,7 +131,10 @@ function withoutMarker(bytes: Buffer, pidLine: RegExp): Buffer {
 async function stopRemote(client: Client, cmd: RunningCommand, graceMs: number): Promise<void> {
   const closedWithin = (ms: number): Promise<boolean> =>
     Promise.race([cmd.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
-  const pid = await Promise.race([cmd.pid, new Promise<undefined>((r) => setTimeout(() => r(undefined), graceMs).unref())]);
+  // The PID line is the first thing the remote shell writes; on a loaded host it can come later
+  // than any grace period, and closing the channel before it would leave the command running.
+  // So wait for it (the channel's close reports undefined), bounded only against a dead link.
+  const pid = await Promise.race([cmd.pid, new Promise<undefined>((r) => setTimeout(() => r(undefined), Math.max(graceMs, PID_WAIT_MS)).unref())]);
   if (pid !== undefined) {
     await killGroup(client, pid, 'TERM');
     if (!(await closedWithin(graceMs))) await killGroup(client, pid, 'KILL');

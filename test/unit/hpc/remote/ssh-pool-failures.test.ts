@@ -138,8 +138,15 @@ describe.skipIf(skip !== undefined)(`SshPool failure modes against a real sshd${
 
   it('times out a command with kind timed-out and kills the remote process', async () => {
     const pidFile = join(sshd.dir, 'timeout.pid');
-    const err = await rejection(newPool().exec(sshd.target, { script: `echo $$ > ${pidFile}; exec sleep 30` }, { timeoutMs: 1_000 }));
+    const pool = newPool();
+    // The timeout must expire well after the remote shell has started (so there is a process to
+    // kill) yet long before `sleep 30` ends: derive it from a measured round trip on this machine.
+    const t0 = Date.now();
+    await pool.exec(sshd.target, ['true']);
+    const timeoutMs = Math.min(10_000, Math.max(1_000, 10 * (Date.now() - t0)));
+    const err = await rejection(pool.exec(sshd.target, { script: `echo $$ > ${pidFile}; exec sleep 30` }, { timeoutMs }));
     expect(err.kind).toBe('timed-out');
+    await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'), 20_000, 'the pid file');
     const pid = Number(readFileSync(pidFile, 'utf8'));
     await waitUntil(() => processGone(pid), 10_000, `remote process ${pid} to exit`);
   });

@@ -33,11 +33,13 @@ export const clusterProvision: ResourceTaskDef<Cluster> = {
   reads: ['provider', 'topology', 'budget'],
   exclusive: (config) => clusterLock(config['provider']),
   async up(ctx) {
-    const { providerFor } = await import('bench/hpc/backends/registry.js');
+    const { hostStateFor, providerFor } = await import('bench/hpc/backends/registry.js');
     const providerConfig = ctx.config['provider'] as Record<string, unknown>;
     const provider = failUnless(await providerFor(String(providerConfig['kind'])));
     const image = await readJson<Record<string, unknown>>(onlyDep(ctx.deps, 'image:build').dir, 'image.json');
-    const config = { ...providerConfig, image, budget: ctx.config['budget'], cache_dir: join(ctx.projectRoot, 'cache') };
+    // Per-host folders of the schedulers built for this provider, from their descriptors.
+    const hostState = hostStateFor(String(providerConfig['kind']));
+    const config = { ...providerConfig, image, budget: ctx.config['budget'], cache_dir: join(ctx.projectRoot, 'cache'), host_state: hostState };
     // A kill -9 during an earlier `up` leaves a cluster the ledger never got a handle for.
     const cleaned = await provider.cleanupLeftovers?.(config);
     if (cleaned) ctx.log.info(cleaned);

@@ -7,14 +7,9 @@ import type { HostSample } from '../results/host-series.js';
 import type { JobRecord, JobSpec } from '../workload/job.js';
 import type { Logger } from '../../engine/graph/task-def.js';
 
-/** The `topology` config group (conf/topology/*.yaml). */
-export interface Topology {
-  name: string;
-  head_nodes: { count: number; vcpus: number; memory_gib: number };
-  compute_nodes: { count: number; vcpus: number; memory_gib: number; gpus: number };
-  network?: { fabric?: string; bandwidth_gbps?: number; latency_us?: number };
-  storage?: { shared?: string; size_gib?: number };
-}
+/** The `topology` config group (conf/topology/*.yaml), as its schema defines it. */
+export type { Topology } from '../config/schema.js';
+import type { Topology } from '../config/schema.js';
 
 export interface Host {
   name: string;

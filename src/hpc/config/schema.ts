@@ -4,14 +4,15 @@
  * of machine time. Scheduler keys are checked against the real key lists of each scheduler.
  */
 import { z } from 'zod';
-import type { Topology as BackendTopology } from '../backends/types.js';
 import { ALWAYS, closedObject } from '../../engine/config/closed-object.js';
-import { SLURM_CONF_KEYS, SLURM_OBSOLETE_KEYS, SLURM_SCHEDULER_PARAMETERS, SLURM_TYPED_KEYS } from '../backends/slurm/slurm-keys.js';
+import type { KindSchema } from '../backends/descriptor.js';
+import { combinationProblem, PROVIDERS, PROVIDER_KINDS, SCHEDULERS, SCHEDULER_KINDS, schedulersOn } from '../backends/registry.js';
+import { count, opt, positive } from '../backends/schema-fields.js';
+import { TrackingSchema, TRACKING_KINDS } from '../tracking/tracking-schema.js';
 
-const count = z.number().int().nonnegative();
-const positive = z.number().positive();
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const opt = <T extends z.ZodType>(t: T) => z.exactOptional(t);
+export { SlurmSchedulerSchema } from '../backends/slurm/config-schema.js';
+export { FluxSchedulerSchema } from '../backends/flux/config-schema.js';
+export { KubernetesSchedulerSchema, VOLCANO_ACTIONS, VOLCANO_PLUGINS } from '../backends/kubernetes/config-schema.js';
 
 export const TopologySchema = closedObject({
   name: z.string(),
@@ -22,91 +23,14 @@ export const TopologySchema = closedObject({
 });
 export type Topology = z.infer<typeof TopologySchema>;
 
-/** slurm.conf keys as written to slurm.conf; SchedulerParameters as a map of its documented sub-keys. */
-export const SlurmSchedulerSchema = closedObject(
-  {
-    kind: z.literal('slurm'),
-    // bench's own settings for a real SLURM run; never written to slurm.conf.
-    manage: opt(z.boolean()),
-    payload: opt(z.enum(['sleep', 'stress-ng'])),
-    sample_interval_s: opt(positive),
-    // squeue polling backs off from the first to the second while the queue does not change.
-    poll_min_s: opt(positive),
-    poll_max_s: opt(positive),
-    ready_timeout_s: opt(positive),
-    submit_memory: opt(z.boolean()),
-    partition: opt(z.string().min(1)),
-    SchedulerParameters: opt(
-      closedObject(
-        Object.fromEntries(SLURM_SCHEDULER_PARAMETERS.map((k) => [k, opt(scalar)])),
-        { label: 'SchedulerParameters option' },
-      ),
-    ),
-  },
-  { extraKeys: [...SLURM_CONF_KEYS, ...SLURM_OBSOLETE_KEYS], ignoreCase: true, label: 'slurm.conf key' },
-)
-  .catchall(z.union([scalar, z.null()]))
-  .superRefine(checkSlurmValueTypes, ALWAYS)
-  .superRefine(checkPollRange, ALWAYS);
-
-const OBSOLETE = new Set(SLURM_OBSOLETE_KEYS.map((k) => k.toLowerCase()));
-const TYPED = new Map(Object.entries(SLURM_TYPED_KEYS).map(([k, t]) => [k.toLowerCase(), t]));
-const BOOL_WORDS = /^(yes|up|true|1|no|down|false|0)$/i;
-
-/** Values the slurm.conf parser would reject for its integer and boolean keys. */
-function checkSlurmValueTypes(value: Record<string, unknown>, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
-  for (const [key, v] of Object.entries(value)) {
-    if (OBSOLETE.has(key.toLowerCase())) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is obsolete: slurm.conf.5 (22.05) no longer documents it`, params: { severity: 'warning' } });
-    }
-    const type = TYPED.get(key.toLowerCase());
-    if (type === 'uint' && !(Number.isInteger(v) && (v as number) >= 0) && !(typeof v === 'string' && /^\d+$/.test(v))) {
-      ctx.addIssue({ code: 'custom', path: [key], message: 'slurm.conf expects an unsigned integer here', params: { expected: 'unsigned integer' } });
-    }
-    if (type === 'boolean' && typeof v !== 'boolean' && !BOOL_WORDS.test(String(v))) {
-      ctx.addIssue({ code: 'custom', path: [key], message: 'slurm.conf expects a boolean here', params: { expected: 'YES or NO' } });
-    }
-  }
+/** The config schemas of a descriptor list, keeping each one's type (for a precise union). */
+type SchemasOf<T extends readonly { configSchema: KindSchema }[]> = { -readonly [K in keyof T]: T[K]['configSchema'] };
+function schemasOf<T extends readonly { configSchema: KindSchema }[]>(list: T): SchemasOf<T> {
+  return list.map((d) => d.configSchema) as SchemasOf<T>;
 }
 
-function checkPollRange(value: Record<string, unknown>, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
-  const { poll_min_s: min, poll_max_s: max } = value;
-  if (typeof min === 'number' && typeof max === 'number' && max < min) {
-    ctx.addIssue({ code: 'custom', path: ['poll_max_s'], message: `poll_max_s must be at least poll_min_s (${min})`, params: { expected: `a number >= ${min}` } });
-  }
-}
-
-/** Keys of flux-config-sched-fluxion-qmanager(5) and flux-config-sched-fluxion-resource(5). */
-export const FluxSchedulerSchema = closedObject({
-  kind: z.literal('flux'),
-  'queue-policy': opt(z.enum(['fcfs', 'easy', 'hybrid', 'conservative'])),
-  'queue-params': opt(closedObject({ 'queue-depth': opt(count), 'max-queue-depth': opt(count) })),
-  'policy-params': opt(closedObject({ 'reservation-depth': opt(count), 'max-reservation-depth': opt(count) })),
-  'match-policy': opt(z.enum(['low', 'high', 'lonode', 'hinode', 'lonodex', 'hinodex', 'first', 'firstnodex'])),
-  'match-format': opt(z.string()),
-  'load-allowlist': opt(z.string()),
-  'reserve-vtx-vec': opt(count),
-  'prune-filters': opt(z.string()),
-});
-
-/** Actions registered by the Volcano scheduler (v1.15) and the plugins of its user guide. */
-export const VOLCANO_ACTIONS = ['enqueue', 'allocate', 'backfill', 'preempt', 'reclaim', 'shuffle', 'gangpreempt', 'gangreclaim'] as const;
-export const VOLCANO_PLUGINS = [
-  'binpack', 'capacity', 'conformance', 'drf', 'extender', 'gang', 'network-topology-aware', 'nodeorder', 'numaaware',
-  'overcommit', 'predicates', 'priority', 'proportion', 'reservation', 'sla', 'task-topology', 'tdm',
-] as const;
-
-const VolcanoPlugin = z.looseObject({ name: z.enum(VOLCANO_PLUGINS) });
-export const KubernetesSchedulerSchema = closedObject({
-  kind: z.literal('kubernetes'),
-  volcano: closedObject({
-    actions: z.array(z.enum(VOLCANO_ACTIONS)).min(1),
-    tiers: z.array(closedObject({ plugins: z.array(VolcanoPlugin) })),
-    queues: opt(z.array(closedObject({ name: z.string(), weight: opt(count), reclaimable: opt(z.boolean()), capability: opt(z.record(z.string(), scalar)) }))),
-  }),
-});
-
-export const SchedulerSchema = z.discriminatedUnion('kind', [SlurmSchedulerSchema, FluxSchedulerSchema, KubernetesSchedulerSchema]);
+/** One member per scheduler descriptor (src/hpc/backends/registry.ts): a new scheduler is an entry there. */
+export const SchedulerSchema = z.discriminatedUnion('kind', schemasOf(SCHEDULERS));
 export type SchedulerConfig = z.infer<typeof SchedulerSchema>;
 
 const range = closedObject({ min: z.number(), max: z.number() });
@@ -132,27 +56,8 @@ export const TraceWorkloadSchema = closedObject({
 export const WorkloadSchema = z.discriminatedUnion('kind', [GeneratedWorkloadSchema, TraceWorkloadSchema]);
 export type WorkloadConfig = z.infer<typeof WorkloadSchema>;
 
-const subnet = z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'a CIDR subnet like 10.77.0.0/24');
-export const ProviderSchema = z.discriminatedUnion('kind', [
-  closedObject({ kind: z.literal('sim') }),
-  closedObject({
-    kind: z.literal('netns'), subnet, bridge: z.string(), scale_to_host: opt(z.boolean()), time_scale: opt(positive),
-    state_dir: opt(z.string()), ready_timeout_s: opt(positive),
-  }),
-  closedObject({
-    // Only the system daemon: the provider's bridges and taps, and libvirt's PID files under /run,
-    // need it. Only direct kernel boot (kernel and initrd from the image) is built.
-    kind: z.literal('libvirt'), uri: z.literal('qemu:///system'), accel: z.enum(['auto', 'kvm', 'tcg']), cpu_mode: opt(z.string()),
-    pin_vcpus: opt(z.boolean()), hugepages: opt(z.boolean()), boot: opt(z.literal('direct-kernel')),
-    scale_to_host: opt(z.boolean()), subnet: opt(subnet), time_scale: opt(positive),
-    runtime: opt(z.enum(['auto', 'libvirt', 'qemu'])), tcg_cpu_model: opt(z.string()), state_dir: opt(z.string()), ready_timeout_s: opt(positive),
-  }),
-  closedObject({
-    kind: z.literal('ssh'), hosts: z.array(z.string()).min(1), user: z.string(), key: z.string(),
-    port: opt(z.number().int().min(1).max(65535)), manage_scheduler: opt(z.boolean()), time_scale: opt(positive),
-    known_hosts: opt(z.string()), host_keys: opt(z.record(z.string(), z.string())),
-  }),
-]);
+/** One member per provider descriptor (src/hpc/backends/registry.ts). */
+export const ProviderSchema = z.discriminatedUnion('kind', schemasOf(PROVIDERS));
 export type ProviderConfig = z.infer<typeof ProviderSchema>;
 
 export const ImageSchema = z.discriminatedUnion('builder', [
@@ -174,10 +79,11 @@ export const SweepSchema = closedObject({
 
 /** Allowed discriminator values per group, for "expected one of" in errors about an unknown kind. */
 export const DISCRIMINATORS: Readonly<Record<string, readonly string[]>> = {
-  'scheduler.kind': ['slurm', 'flux', 'kubernetes'],
+  'scheduler.kind': SCHEDULER_KINDS,
   'workload.kind': ['generated', 'trace'],
-  'provider.kind': ['sim', 'netns', 'libvirt', 'ssh'],
+  'provider.kind': PROVIDER_KINDS,
   'image.builder': ['debian', 'nix', 'none'],
+  'tracking.kind': TRACKING_KINDS,
 };
 
 /** The composed config (one sweep point, or the base before expansion). */
@@ -187,15 +93,27 @@ export const ConfigSchema = closedObject({
   workload: opt(WorkloadSchema),
   provider: opt(ProviderSchema),
   image: opt(ImageSchema),
+  tracking: opt(TrackingSchema),
   seed: opt(z.number().int()),
   repetitions: opt(z.number().int().positive()),
   objectives: opt(z.array(closedObject({ metric: z.string(), direction: z.enum(['min', 'max']) }))),
+  // Report settings: fronts within groups of points (default by workload) and the cost objective.
+  report: opt(closedObject({ group_by: opt(z.array(z.string().min(1))), cost: opt(z.enum(['node_hours', 'core_hours', 'none'])) })),
   budget: opt(closedObject({ cpus: opt(auto), memory_gib: opt(auto), pools: opt(z.record(z.string(), count)) })),
   scheduler_resource_mapping: opt(z.record(z.string(), z.record(z.string(), z.string()))),
   sweep: opt(SweepSchema),
-});
+}).superRefine(checkCombinationBuilt, ALWAYS);
 export type Config = z.infer<typeof ConfigSchema>;
 
-// Compile-time check: the topology group must stay usable wherever backends take a Topology.
-const topologyFits = (t: Topology): BackendTopology => t;
-void topologyFits;
+/**
+ * A scheduler on a provider it is not built for fails here, while the config is checked, not
+ * after the cluster has been provisioned; which combinations are built comes from the descriptors.
+ */
+function checkCombinationBuilt(value: Record<string, unknown>, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
+  const kindOf = (group: unknown): unknown => (group && typeof group === 'object' ? (group as { kind?: unknown }).kind : undefined);
+  const provider = kindOf(value['provider']);
+  const scheduler = kindOf(value['scheduler']);
+  if (typeof provider !== 'string' || typeof scheduler !== 'string') return;
+  const problem = combinationProblem(provider, scheduler);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['scheduler', 'kind'], message: problem, params: { expected: `a scheduler built for provider ${provider} (${schedulersOn(provider).join(', ') || 'none yet'})` } });
+}

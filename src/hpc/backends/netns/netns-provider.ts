@@ -1,7 +1,7 @@
 /**
  * Provider `netns`: real Linux hosts on this machine, one per topology host, each its own network
  * namespace on a bridge the provider creates (machine .1, hosts .2+), its own hostname (UTS), and
- * a private mount namespace (tmpfs /run, per-host SLURM and munge dirs), reached over SSH with a
+ * a private mount namespace (tmpfs /run, the schedulers' per-host dirs), reached over SSH with a
  * pinned host key — the same shape of `Cluster` as the libvirt provider, in a fraction of a second
  * per host. Everything `down` needs is in `Cluster.data` and in `<state_dir>/<id>.json`.
  */
@@ -10,16 +10,26 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { waitForSsh } from '../../remote/wait-ssh.js';
+import type { HostState } from '../descriptor.js';
 import { ownerAlive } from '../owner.js';
 import type { BackendContext, Cluster, Host, Provider, Topology } from '../types.js';
 import { netnsStateDir, readStates, stateWriter, type NetnsState } from './netns-state.js';
-import { createBridge, createHostLinks, ensureSubnetFree, keygen, missingTools, prepareHostFiles, sshdLog, startHost, waitListening, type StartedHost } from './netns-runtime.js';
+import { createBridge, createHostLinks, ensureSubnetFree, keygen, missingTools, perHostDirs, prepareHostFiles, sshdLog, startHost, waitListening, type StartedHost } from './netns-runtime.js';
 import { clusterPids, destroyNetnsCluster } from './netns-teardown.js';
 import { planNetns } from './plan-netns.js';
 
 function str(config: Record<string, unknown>, key: string, dflt: string): string {
   const v = config[key];
   return typeof v === 'string' ? v : dflt;
+}
+
+/**
+ * The per-host state the schedulers of this cluster need (`host_state`, from their descriptors),
+ * passed in by whoever provisions: the provider knows no scheduler.
+ */
+function hostStateOf(config: Record<string, unknown>): Pick<NetnsState, 'hostState'> {
+  const s = config['host_state'] as HostState | undefined;
+  return s && Array.isArray(s.dirs) ? { hostState: { dirs: [...s.dirs], runDirs: [...(s.runDirs ?? [])] } } : {};
 }
 
 function throwIfAborted(signal: AbortSignal): void {
@@ -33,7 +43,7 @@ async function createHosts(state: NetnsState, save: () => Promise<void>, signal:
   const hostsFile = join(state.dir, 'hosts');
   await writeFile(authorizedKeys, `${await keygen(keyPath, 'bench-client')}\n`);
   await writeFile(hostsFile, ['127.0.0.1 localhost', ...state.hosts.map((h) => `${h.address} ${h.name}`), ''].join('\n'));
-  await Promise.all(state.hosts.map(async (h) => { h.hostKey = await prepareHostFiles(h, authorizedKeys); }));
+  await Promise.all(state.hosts.map(async (h) => { h.hostKey = await prepareHostFiles(h, authorizedKeys, perHostDirs(state)); }));
   await save();
   throwIfAborted(signal);
   await createBridge(state);
@@ -41,7 +51,7 @@ async function createHosts(state: NetnsState, save: () => Promise<void>, signal:
   throwIfAborted(signal);
   const started = new Map<string, StartedHost>();
   for (const h of state.hosts) {
-    const s = await startHost(h, hostsFile);
+    const s = await startHost(h, hostsFile, state);
     h.pid = s.pid;
     started.set(h.name, s);
     await save();
@@ -109,6 +119,7 @@ async function up(topology: Topology, config: Record<string, unknown>, ctx: Back
     id, dir, stateFile: join(stateDir, `${id}.json`), bridge: plan.bridge, hostCidr: plan.hostCidr, prefix: plan.prefix,
     hosts: plan.hosts.map((h) => ({ ...h, dir: join(dir, h.name) })),
     owner: process.pid,
+    ...hostStateOf(config),
   };
   // The whole plan is recorded before anything exists, so a crash at any point leaves a record
   // naming everything that might have been created.

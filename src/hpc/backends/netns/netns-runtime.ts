@@ -1,6 +1,6 @@
 /**
  * The effects of bringing a netns cluster up: the bridge, one network namespace and veth per
- * host, per-host files (keys, sshd config, the dirs bind-mounted over SLURM's and munge's default
+ * host, per-host files (keys, sshd config, the dirs bind-mounted over the schedulers' default
  * paths and over root's home), and each host's sshd started inside its own net, UTS and mount
  * namespaces. Only devices named `bnv<id>*`, the cluster's bridge and `bench-<id>-*` namespaces
  * are touched.
@@ -17,14 +17,20 @@ import { hostPaths, type NetnsHostState, type NetnsState } from './netns-state.j
 export const SSHD = '/usr/sbin/sshd';
 
 /**
- * Paths that must differ per host. SLURM's and munge's defaults, so daemons started over SSH with
- * no path options find their own config, keys, spool and logs. And root's home: sshd runs every
- * command through root's login shell, and bash sources ~/.bashrc for sshd commands, so the
- * machine's own dotfiles (a `pyenv init`, say) would cost every command of every host 100+ ms;
- * each host starts with an empty home of its own, as a freshly installed node would. Nothing a
- * host runs reads the machine's /root: sshd's authorized keys are in the state dir.
+ * Paths that must differ per host whatever the scheduler: root's home. sshd runs every command
+ * through root's login shell, and bash sources ~/.bashrc for sshd commands, so the machine's own
+ * dotfiles (a `pyenv init`, say) would cost every command of every host 100+ ms; each host starts
+ * with an empty home of its own, as a freshly installed node would. Nothing a host runs reads the
+ * machine's /root: sshd's authorized keys are in the state dir. The schedulers' own per-host
+ * paths (config, keys, spool, logs) come from their descriptors (`hostState`), through the
+ * provider config.
  */
-export const PER_HOST_DIRS = ['/etc/slurm', '/etc/munge', '/var/lib/munge', '/var/log/munge', '/var/spool/slurmd', '/var/spool/slurmctld', '/var/log/slurm', '/root'];
+export const OWN_PER_HOST_DIRS = ['/root'];
+
+/** Every dir bind-mounted per host: the schedulers' and the provider's own. */
+export function perHostDirs(state: Pick<NetnsState, 'hostState'>): string[] {
+  return [...new Set([...(state.hostState?.dirs ?? []), ...OWN_PER_HOST_DIRS])];
+}
 
 /** Tools `up` runs; named in the error when one is missing. */
 export async function missingTools(): Promise<string[]> {
@@ -109,28 +115,30 @@ async function makeLikeOriginal(dir: string, original: string): Promise<void> {
 }
 
 /** Writes the host's key, sshd config and empty per-host dirs; returns its public key line. */
-export async function prepareHostFiles(h: NetnsHostState, authorizedKeys: string): Promise<string> {
+export async function prepareHostFiles(h: NetnsHostState, authorizedKeys: string, dirs: readonly string[]): Promise<string> {
   const p = hostPaths(h);
   await mkdir(join(h.dir, 'ssh'), { recursive: true });
-  await Promise.all(PER_HOST_DIRS.map((d) => makeLikeOriginal(join(p.root, d), d)));
+  await Promise.all(dirs.map((d) => makeLikeOriginal(join(p.root, d), d)));
   await writeFile(p.sshdConfig, sshdConfig(h, authorizedKeys));
   const [type, key] = (await keygen(p.hostKey, `root@${h.name}`)).split(' ');
   return `${type} ${key}`;
 }
 
 /** The shell run inside the new namespaces before it becomes sshd. */
-function hostScript(h: NetnsHostState, hostsFile: string): string {
+function hostScript(h: NetnsHostState, hostsFile: string, state: Pick<NetnsState, 'hostState'>): string {
   const root = hostPaths(h).root;
+  const runDirs = state.hostState?.runDirs ?? [];
   return [
     'set -e',
     `hostname ${q(h.name)}`,
-    // A private /run: each host's munged socket, daemons' pid files and sshd's privsep dir.
+    // A private /run: each host's daemon sockets (munged's), pid files and sshd's privsep dir.
     'mount -t tmpfs -o mode=0755 bench-run /run',
-    'mkdir -p /run/sshd /run/munge /run/lock',
+    `mkdir -p /run/sshd /run/lock${runDirs.map((d) => ` ${q(d.path)}`).join('')}`,
     'chmod 1777 /run/lock',
-    'chown munge:munge /run/munge 2>/dev/null || true',
+    // The owner may not exist on this machine when the scheduler's packages are missing.
+    ...runDirs.filter((d) => d.owner).map((d) => `chown ${q(d.owner ?? '')} ${q(d.path)} 2>/dev/null || true`),
     // mkdir of a missing mount point reaches the shared filesystem; these are the packages' own paths.
-    ...PER_HOST_DIRS.map((d) => `mkdir -p ${q(d)} && mount --bind ${q(join(root, d))} ${q(d)}`),
+    ...perHostDirs(state).map((d) => `mkdir -p ${q(d)} && mount --bind ${q(join(root, d))} ${q(d)}`),
     // Host names resolve to the cluster's addresses, as SLURM expects of its nodes.
     `mount --bind ${q(hostsFile)} /etc/hosts`,
     `exec ${SSHD} -D -e -f ${q(hostPaths(h).sshdConfig)}`,
@@ -146,9 +154,9 @@ export interface StartedHost { pid: number; exited: Promise<number | null> }
  * PID is the sshd's, and every SSH session inherits the host's net, UTS and mount namespaces.
  * Detached and with its output in a file, so it outlives this process and its terminal's signals.
  */
-export function startHost(h: NetnsHostState, hostsFile: string): Promise<StartedHost> {
+export function startHost(h: NetnsHostState, hostsFile: string, state: Pick<NetnsState, 'hostState'>): Promise<StartedHost> {
   const log = openSync(hostPaths(h).log, 'a');
-  const child = spawn('nsenter', [`--net=/run/netns/${h.netns}`, 'unshare', '--uts', '--mount', '--propagation', 'private', 'sh', '-c', hostScript(h, hostsFile)],
+  const child = spawn('nsenter', [`--net=/run/netns/${h.netns}`, 'unshare', '--uts', '--mount', '--propagation', 'private', 'sh', '-c', hostScript(h, hostsFile, state)],
     { detached: true, stdio: ['ignore', log, log] });
   closeSync(log);
   child.unref();

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { HostState } from '../descriptor.js';
 import type { NetnsHostPlan } from './plan-netns.js';
 
 /** One host as teardown needs it. */
@@ -30,6 +31,8 @@ export interface NetnsState {
   hosts: NetnsHostState[];
   /** PID of the bench process that brought the cluster up: while it lives, the cluster is not a leftover. */
   owner?: number;
+  /** The schedulers' per-host state (from their descriptors), given with the provider config. */
+  hostState?: HostState;
 }
 
 /** Files of one host under its directory; the sshd config path also marks its processes. */

@@ -3,9 +3,17 @@
  * scheduler replays jobs through the discrete-event simulator with the preset of the configured
  * scheduler (slurm, flux or kubernetes + volcano).
  */
-import { presetFor } from '../../sim/presets.js';
+import type { Preset } from '../../sim/presets.js';
 import { simulate } from '../../sim/simulate.js';
+import { schedulerDescriptor } from '../registry.js';
 import type { Cluster, Host, Provider, Scheduler, Topology } from '../types.js';
+
+/** The simulator's policy for a scheduler config, from that scheduler's descriptor. */
+function presetFor(config: Record<string, unknown>): Preset {
+  const simPreset = schedulerDescriptor(String(config['kind']))?.simPreset;
+  if (!simPreset) throw new Error(`no simulator preset for scheduler kind ${String(config['kind'])}`);
+  return simPreset(config);
+}
 
 function hosts(t: Topology): Host[] {
   const out: Host[] = [];

@@ -1,0 +1,62 @@
+/**
+ * The `scheduler` group for SLURM: slurm.conf keys as written to slurm.conf (checked against SLURM
+ * 22.05's key lists, with value types where slurm.conf has them) plus bench's own settings.
+ */
+import { z } from 'zod';
+import { ALWAYS, closedObject } from '../../../engine/config/closed-object.js';
+import { opt, positive, scalar } from '../schema-fields.js';
+import { SLURM_CONF_KEYS, SLURM_OBSOLETE_KEYS, SLURM_SCHEDULER_PARAMETERS, SLURM_TYPED_KEYS } from './slurm-keys.js';
+
+/** slurm.conf keys as written to slurm.conf; SchedulerParameters as a map of its documented sub-keys. */
+export const SlurmSchedulerSchema = closedObject(
+  {
+    kind: z.literal('slurm'),
+    // bench's own settings for a real SLURM run; never written to slurm.conf.
+    manage: opt(z.boolean()),
+    payload: opt(z.enum(['sleep', 'stress-ng'])),
+    sample_interval_s: opt(positive),
+    // squeue polling backs off from the first to the second while the queue does not change.
+    poll_min_s: opt(positive),
+    poll_max_s: opt(positive),
+    ready_timeout_s: opt(positive),
+    submit_memory: opt(z.boolean()),
+    partition: opt(z.string().min(1)),
+    SchedulerParameters: opt(
+      closedObject(
+        Object.fromEntries(SLURM_SCHEDULER_PARAMETERS.map((k) => [k, opt(scalar)])),
+        { label: 'SchedulerParameters option' },
+      ),
+    ),
+  },
+  { extraKeys: [...SLURM_CONF_KEYS, ...SLURM_OBSOLETE_KEYS], ignoreCase: true, label: 'slurm.conf key' },
+)
+  .catchall(z.union([scalar, z.null()]))
+  .superRefine(checkSlurmValueTypes, ALWAYS)
+  .superRefine(checkPollRange, ALWAYS);
+
+const OBSOLETE = new Set(SLURM_OBSOLETE_KEYS.map((k) => k.toLowerCase()));
+const TYPED = new Map(Object.entries(SLURM_TYPED_KEYS).map(([k, t]) => [k.toLowerCase(), t]));
+const BOOL_WORDS = /^(yes|up|true|1|no|down|false|0)$/i;
+
+/** Values the slurm.conf parser would reject for its integer and boolean keys. */
+function checkSlurmValueTypes(value: Record<string, unknown>, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
+  for (const [key, v] of Object.entries(value)) {
+    if (OBSOLETE.has(key.toLowerCase())) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" is obsolete: slurm.conf.5 (22.05) no longer documents it`, params: { severity: 'warning' } });
+    }
+    const type = TYPED.get(key.toLowerCase());
+    if (type === 'uint' && !(Number.isInteger(v) && (v as number) >= 0) && !(typeof v === 'string' && /^\d+$/.test(v))) {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'slurm.conf expects an unsigned integer here', params: { expected: 'unsigned integer' } });
+    }
+    if (type === 'boolean' && typeof v !== 'boolean' && !BOOL_WORDS.test(String(v))) {
+      ctx.addIssue({ code: 'custom', path: [key], message: 'slurm.conf expects a boolean here', params: { expected: 'YES or NO' } });
+    }
+  }
+}
+
+function checkPollRange(value: Record<string, unknown>, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
+  const { poll_min_s: min, poll_max_s: max } = value;
+  if (typeof min === 'number' && typeof max === 'number' && max < min) {
+    ctx.addIssue({ code: 'custom', path: ['poll_max_s'], message: `poll_max_s must be at least poll_min_s (${min})`, params: { expected: `a number >= ${min}` } });
+  }
+}

@@ -6,6 +6,7 @@
 import { stringify } from 'yaml';
 import { composeBenchConfig } from '../hpc/config/compose-bench.js';
 import { formatDiagnostic } from '../engine/diagnostic.js';
+import { isOverrideArg } from '../engine/config/override-arg.js';
 
 const USAGE = [
   'usage: bench config show [group] [overrides...]',
@@ -21,8 +22,7 @@ export function runConfigCommand(args: string[], root: string): { stdout: string
     const what = sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`;
     return { stdout: `error: ${what}\n${USAGE}`, exitCode: 2 };
   }
-  const isOverride = (a: string) => a.includes('=') || a.startsWith('~') || a.startsWith('+') || a.startsWith('zip(');
-  const group = sub === 'show' && rest[0] !== undefined && !isOverride(rest[0]) ? rest[0] : undefined;
+  const group = sub === 'show' && rest[0] !== undefined && !isOverrideArg(rest[0]) ? rest[0] : undefined;
   const overrides = group === undefined ? rest : rest.slice(1);
   const { sweep, diagnostics } = composeBenchConfig({ root, overrides });
   const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -16,6 +16,16 @@ export async function main(argv: string[]): Promise<void> {
 /** Like `main` but returns the exit status; output goes to stdout/stderr. */
 export async function runCli(argv: string[], root: string): Promise<number> {
   const { args, diagnostics } = parseArgs(argv);
+  if (args.version) {
+    const { VERSION } = await import('../version.js');
+    process.stdout.write(`bench ${VERSION}\n`);
+    return 0;
+  }
+  if (args.help) {
+    const { helpText } = await import('./help.js');
+    process.stdout.write(helpText(args.command === 'help' ? args.rest.find((a) => !a.startsWith('-')) : args.command === 'run' && argv[0] !== 'run' ? undefined : args.command));
+    return 0;
+  }
   if (diagnostics.length) return printDiagnostics(diagnostics);
   try {
     switch (args.command) {

@@ -40,7 +40,7 @@ describe('editing conf/scheduler/slurm.yaml', () => {
   it('reruns only the slurm point tasks that read the scheduler, naming the key with old and new value', () => {
     p = makeProject(BENCHFILE);
     writeConf(p);
-    const first = p.run([]);
+    const first = p.run(['run']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
 

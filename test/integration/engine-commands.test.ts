@@ -21,7 +21,7 @@ describe('bench list / status / graph / gc / clean', () => {
     p = makeProject(BF);
     expect(p.run(['list']).stdout).toContain('report:final[default-r0]  artifact');
     expect(p.run(['status']).stdout).toMatch(/stale\s+a:gen\[default-r0\]\s+new/);
-    expect(p.run([]).code).toBe(0);
+    expect(p.run(['run']).code).toBe(0);
     expect(p.read('results/report.txt')).toBe('R');
     expect(p.run(['status']).stdout).toMatch(/up-to-date\s+report:final\[default-r0\]/);
     expect(p.run(['graph', '--format', 'ascii']).stdout).toContain('✓ report:final[default-r0]  [skip: up-to-date]  ← a:gen[default-r0]');

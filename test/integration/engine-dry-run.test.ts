@@ -69,7 +69,7 @@ export default {
   ],
 } satisfies Benchfile;
 `);
-    const r = p.run([]);
+    const r = p.run(['run']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('dependency cycle: x:one → x:two → x:one');
     expect(r.stderr).toContain('x:one (benchfile.ts:10)');
@@ -78,7 +78,7 @@ export default {
 
   it('a syntax error in the benchfile is a located diagnostic', () => {
     p = makeProject(`export default { tasks: [ ] ;\n`);
-    const r = p.run([]);
+    const r = p.run(['run']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/benchfile\.ts:1:\d+: error/);
   });

@@ -53,11 +53,11 @@ describe('resource lifecycle', () => {
   it('is never brought up when every dependent is cached, and only for the one that reruns', () => {
     p = makeProject(BF);
     p.write('one.txt', '1');
-    p.run([]);
-    p.run([]);
+    p.run(['run']);
+    p.run(['run']);
     expect(p.log().filter((l) => l.startsWith('up'))).toHaveLength(1);
     p.write('one.txt', '2');
-    p.run([]);
+    p.run(['run']);
     expect(p.log().filter((l) => l.startsWith('up'))).toHaveLength(2);
     expect(p.log().filter((l) => l === 'run two')).toHaveLength(1);
   });

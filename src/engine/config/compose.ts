@@ -4,22 +4,23 @@
  * conf files and the environment (for `${env:VAR,default}`); all user mistakes come back as
  * diagnostics, collected across every file and point, never thrown.
  *
- * Sweeps come from the experiment's `sweep: {mode, params}` (`product`, `zip` or `mapped`) and from
- * the command line: `key=a,b`, `key=range(0,10,2)` (product with the rest) and
- * `zip(a=1,2;b=x,y)` (lockstep). A plain command-line `key=value` on a swept key pins it.
+ * Sweeps come from the experiment's `sweep: {mode, params}` (`product`, `zip`, or a mode the
+ * caller adds with `sweepModes`) and from the command line: `key=a,b`, `key=range(0,10,2)`
+ * (product with the rest) and `zip(a=1,2;b=x,y)` (lockstep). A plain command-line `key=value` on
+ * a swept key pins it.
  */
 import type { Diagnostic } from '../diagnostic.js';
-import { formatDiagnostic } from '../diagnostic.js';
 import { applyOptionDefaults, COMMAND_LINE, composeOne } from './compose-one.js';
 import type { Choice } from './compose-one.js';
 import { ConfRepo } from './conf-repo.js';
 import type { DefaultsEntry } from './conf-repo.js';
 import { interpolate } from './interpolate.js';
+import { mergePointDiagnostics } from './merge-point-diagnostics.js';
 import { parseOverrides } from './overrides.js';
 import type { Override } from './overrides.js';
 import { assignmentText, hashConfig, pointIdStem } from './point-id.js';
-import { addMappedTopology, expandAxes, productAxes, zipAxis } from './sweep-axes.js';
-import type { Assignment, Axis } from './sweep-axes.js';
+import { expandAxes, productAxes, zipAxis } from './sweep-axes.js';
+import type { Assignment, Axis, SweepMode } from './sweep-axes.js';
 import type { ComposedSweep, SweepPoint } from './sweep-point.js';
 import { isPlainObject } from './tree.js';
 import type { ConfigObject } from './tree.js';
@@ -34,6 +35,10 @@ export interface ComposeOptions {
   env?: Record<string, string | undefined>;
   /** Checks one composed point (the domain's schema); its diagnostics join the rest. */
   validate?: (config: Record<string, unknown>, prov: Provenance) => Diagnostic[];
+  /** Sweep modes beyond the built-in `product` and `zip`, by the name an experiment gives in `sweep.mode`. */
+  sweepModes?: Readonly<Record<string, SweepMode>>;
+  /** Groups every point must choose an option of (checked only when `conf/` exists). */
+  requiredGroups?: readonly string[];
 }
 
 /** Composes the config and expands its sweep; `diagnostics` holds every error found, at once. */
@@ -45,49 +50,79 @@ export function composeConfig(opts: ComposeOptions): { sweep: ComposedSweep; dia
   const defaults = repo.exists ? repo.defaults() : [];
   const isGroup = (k: string) => repo.groups.includes(k) || defaults.some((d) => d.kind === 'group' && d.group === k);
 
-  const { choices, keyOverrides, cliSweeps, cliGroups } = classifyOverrides(parsed, defaults, isGroup);
+  const { choices, keyOverrides, cliSweeps, cliGroups } = classifyOverrides(parsed, defaults, isGroup, (g) => repo.options(g), diagnostics);
   applyOptionDefaults(repo, choices, cliGroups);
 
-  const composeWith = (extra: Assignment[]) => {
+  const choicesWith = (extra: Assignment[]) => {
     const ch = new Map(choices);
+    for (const a of extra) if (isGroup(a.key)) ch.set(a.key, { option: String(a.value), loc: COMMAND_LINE });
+    return ch;
+  };
+  const composeWith = (extra: Assignment[], into: Diagnostic[]) => {
     const keyed = [...keyOverrides];
-    for (const a of extra) {
-      if (isGroup(a.key)) ch.set(a.key, { option: String(a.value), loc: COMMAND_LINE });
-      else keyed.push({ kind: 'set', key: a.key, value: a.value, mode: 'set', text: assignmentText(a) });
-    }
-    const { config, prov } = composeOne({ repo, defaults, choices: ch, overrides: keyed, diagnostics });
-    return { config: interpolate(config, prov, env, diagnostics), prov };
+    for (const a of extra) if (!isGroup(a.key)) keyed.push({ kind: 'set', key: a.key, value: a.value, mode: 'set', text: assignmentText(a) });
+    const { config, prov } = composeOne({ repo, defaults, choices: choicesWith(extra), overrides: keyed, diagnostics: into });
+    return { config: interpolate(config, prov, env, into), prov };
   };
 
-  const base = composeWith([]).config;
+  const base = composeWith([], diagnostics).config;
   const pinned = new Set(parsed.filter((o) => o.kind === 'set').map((o) => o.key));
   const chosen = (g: string) => choices.get(g)?.option ?? undefined;
-  const fallback = { scheduler: chosen('scheduler'), workload: chosen('workload') };
-  const combos = sweepCombos({ base, cliSweeps, pinned, fallback }, diagnostics);
+  const combos = sweepCombos({ base, cliSweeps, pinned, chosen, modes: opts.sweepModes ?? {} }, diagnostics);
   const groupOrder = [...defaults.flatMap((d) => (d.kind === 'group' ? [d.group] : [])), ...repo.groups];
   const cliTexts = parsed.filter((o) => o.kind === 'set' || o.kind === 'remove').map((o) => o.text);
 
   const points: SweepPoint[] = [];
+  const perPoint: { stem: string; combo: Assignment[]; diagnostics: Diagnostic[] }[] = [];
   const stems = new Set<string>();
   for (const combo of combos) {
-    const { config, prov } = composeWith(combo);
+    const local: Diagnostic[] = [];
+    const { config, prov } = composeWith(combo, local);
     delete config.sweep;
-    if (repo.exists && opts.validate) diagnostics.push(...opts.validate(config, prov));
+    if (repo.exists && opts.validate) local.push(...opts.validate(config, prov));
+    if (repo.exists) local.push(...unchosen(opts.requiredGroups ?? [], choicesWith(combo), cliGroups));
     const reps = typeof config.repetitions === 'number' && config.repetitions > 0 ? config.repetitions : 1;
     let stem = pointIdStem(combo, groupOrder);
     // Values that differ only in characters an id cannot hold would collide; keep ids unique.
     for (let n = 2; stems.has(stem); n++) stem = `${pointIdStem(combo, groupOrder)}~${n}`;
     stems.add(stem);
+    perPoint.push({ stem, combo, diagnostics: local });
     const configHash = hashConfig(config);
+    const pointChoices = choiceRecord(choicesWith(combo));
+    const swept = Object.fromEntries(combo.filter((a) => !isGroup(a.key)).map((a) => [a.key, a.value]));
     for (let rep = 0; rep < reps; rep++) {
-      points.push({ id: `${stem}-r${rep}`, rep, config: structuredClone(config), overrides: [...cliTexts, ...combo.map(assignmentText)], configHash });
+      points.push({
+        id: `${stem}-r${rep}`, rep, config: structuredClone(config), overrides: [...cliTexts, ...combo.map(assignmentText)], configHash,
+        choices: pointChoices, swept,
+      });
     }
   }
-  return { sweep: { base, points }, diagnostics: dedupe(diagnostics) };
+  return { sweep: { base, points }, diagnostics: mergePointDiagnostics(diagnostics, perPoint) };
+}
+
+/** A required group without an option: said here, where it is known, rather than as a task crash. */
+function unchosen(required: readonly string[], choices: Map<string, Choice>, cliGroups: Set<string>): Diagnostic[] {
+  return required.filter((g) => (choices.get(g)?.option ?? null) === null).map((g) => ({
+    severity: 'error', message: `no ${g} chosen`, file: cliGroups.has(g) ? 'command line' : 'conf/config.yaml', keyPath: g,
+    expected: `a ${g} option (defaults list, experiment or ${g}=NAME)`, found: 'nothing',
+  }));
+}
+
+/** The chosen option of every group that has one: what a point is, as data. */
+function choiceRecord(choices: Map<string, Choice>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [group, c] of choices) if (c.option !== null) out[group] = c.option;
+  return out;
 }
 
 /** Splits overrides into group choices, key overrides and sweeps; group choices start from the defaults list. */
-function classifyOverrides(parsed: Override[], defaults: DefaultsEntry[], isGroup: (k: string) => boolean) {
+function classifyOverrides(
+  parsed: Override[],
+  defaults: DefaultsEntry[],
+  isGroup: (k: string) => boolean,
+  optionsOf: (group: string) => string[],
+  diagnostics: Diagnostic[],
+) {
   const choices = new Map<string, Choice>();
   for (const d of defaults) if (d.kind === 'group') choices.set(d.group, { option: d.option, loc: d.loc });
   const keyOverrides: Override[] = [];
@@ -100,7 +135,13 @@ function classifyOverrides(parsed: Override[], defaults: DefaultsEntry[], isGrou
     }
     if (!isGroup(o.key)) keyOverrides.push(o);
     else if (o.kind === 'remove') choices.delete(o.key);
-    else choices.set(o.key, { option: o.value === null ? null : String(o.value), loc: COMMAND_LINE });
+    else if (o.value === null || o.value === '') {
+      // `scheduler=` would silently drop the group and fail every task later; `~scheduler` says it on purpose.
+      diagnostics.push({
+        severity: 'error', message: 'a config group needs an option', file: 'command line', keyPath: o.key, found: 'nothing',
+        expected: `one of ${optionsOf(o.key).join(', ')}`, hint: `use ~${o.key} to drop the group`,
+      });
+    } else choices.set(o.key, { option: String(o.value), loc: COMMAND_LINE });
     if (isGroup(o.key)) cliGroups.add(o.key);
   }
   return { choices, keyOverrides, cliSweeps, cliGroups };
@@ -108,7 +149,13 @@ function classifyOverrides(parsed: Override[], defaults: DefaultsEntry[], isGrou
 
 /** The sweep's combinations: experiment params (minus pinned keys) overlaid by command-line sweeps. */
 function sweepCombos(
-  input: { base: ConfigObject; cliSweeps: Override[]; pinned: Set<string>; fallback: { scheduler: string | undefined; workload: string | undefined } },
+  input: {
+    base: ConfigObject;
+    cliSweeps: Override[];
+    pinned: Set<string>;
+    chosen: (group: string) => string | undefined;
+    modes: Readonly<Record<string, SweepMode>>;
+  },
   diagnostics: Diagnostic[],
 ): Assignment[][] {
   const { base, cliSweeps, pinned } = input;
@@ -128,20 +175,7 @@ function sweepCombos(
     if (o.kind === 'sweep') axes.push(o.values.map((value) => [{ key: o.key, value }]));
     else if (o.kind === 'zip') axes = [...axes, ...zipAxis(Object.fromEntries(o.params.map((p) => [p.key, p.values])), diagnostics, 'command line')];
   }
-  let combos = expandAxes(axes);
-  if (mode === 'mapped' && !pinned.has('topology') && !cliKeys.has('topology')) {
-    combos = addMappedTopology(combos, base.scheduler_resource_mapping, input.fallback, diagnostics);
-  }
-  return combos;
-}
-
-/** The same mistake found while composing each point is reported once. */
-function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = formatDiagnostic(d);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const combos = expandAxes(axes);
+  const custom = Object.hasOwn(input.modes, mode) ? input.modes[mode] : undefined;
+  return custom ? custom(combos, { base, chosen: input.chosen, isFixed: (k) => pinned.has(k) || cliKeys.has(k), diagnostics }) : combos;
 }

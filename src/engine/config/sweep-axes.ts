@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostic.js';
-import { isPlainObject } from './tree.js';
+import type { ConfigObject } from './tree.js';
 
 /** One value given to one key (or group) at a sweep point. */
 export interface Assignment {
@@ -38,30 +38,19 @@ export function expandAxes(axes: Axis[]): Assignment[][] {
 }
 
 /**
- * `mode: mapped`: adds the topology that `scheduler_resource_mapping[scheduler][workload]` assigns
- * to each combination, so workloads are paired with cluster sizes instead of every size.
+ * A sweep mode the caller adds (`sweep.mode: NAME` in an experiment): it gets the product of the
+ * params' axes and returns the combinations to compose, e.g. adding a key that a table in the
+ * config assigns to each combination. Mistakes go to `diagnostics`.
  */
-export function addMappedTopology(
+export type SweepMode = (
   combos: Assignment[][],
-  mapping: unknown,
-  fallback: { scheduler: string | undefined; workload: string | undefined },
-  diagnostics: Diagnostic[],
-): Assignment[][] {
-  const out: Assignment[][] = [];
-  for (const combo of combos) {
-    const pick = (k: 'scheduler' | 'workload') => String(combo.find((a) => a.key === k)?.value ?? fallback[k]);
-    const [s, w] = [pick('scheduler'), pick('workload')];
-    const row = isPlainObject(mapping) ? mapping[s] : undefined;
-    const topo = isPlainObject(row) ? row[w] : undefined;
-    if (typeof topo !== 'string') {
-      diagnostics.push({
-        severity: 'error', message: `scheduler_resource_mapping has no topology for scheduler ${s} and workload ${w}`,
-        file: 'conf/config.yaml', keyPath: `scheduler_resource_mapping.${s}.${w}`, expected: 'a topology option name',
-        found: topo === undefined ? 'nothing' : JSON.stringify(topo),
-      });
-      continue;
-    }
-    out.push([{ key: 'topology', value: topo }, ...combo.filter((a) => a.key !== 'topology')]);
-  }
-  return out;
-}
+  ctx: {
+    /** The base config (before the sweep), where such tables live. */
+    base: ConfigObject;
+    /** The option a group has outside the sweep (defaults, experiment, command line). */
+    chosen: (group: string) => string | undefined;
+    /** Whether the command line pins or sweeps `key` itself, so the mode must leave it alone. */
+    isFixed: (key: string) => boolean;
+    diagnostics: Diagnostic[];
+  },
+) => Assignment[][];

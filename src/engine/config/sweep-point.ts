@@ -6,8 +6,15 @@ export interface SweepPoint {
   rep: number;
   /** Resolved config (interpolations done, validated). */
   config: Record<string, unknown>;
-  /** The overrides that produced this point (command line plus sweep choices). */
+  /** The overrides that produced this point (command line plus sweep choices), to reproduce it. */
   overrides: string[];
+  /**
+   * The option chosen for every config group at this point (group -> option), whether it came from
+   * the defaults list, an experiment, the command line or the sweep: what the point is, as data.
+   */
+  choices: Record<string, string>;
+  /** The values the sweep gave to plain keys (not groups) at this point, by key path. */
+  swept: Record<string, unknown>;
   /** sha256 of the canonical JSON of `config` without `rep`. */
   configHash: string;
 }

@@ -1,11 +1,12 @@
-/** The engine's composer with the domain's schema: what every command uses to read `conf/`. */
+/** The engine's composer with the domain's schema and sweep modes: what every command uses to read `conf/`. */
 import { composeConfig } from '../../engine/config/compose.js';
 import type { ComposeOptions } from '../../engine/config/compose.js';
 import type { ComposedSweep } from '../../engine/config/sweep-point.js';
 import type { Diagnostic } from '../../engine/diagnostic.js';
-import { validateConfig } from './validate-config.js';
+import { mappedSweep } from './mapped-sweep.js';
+import { REQUIRED_GROUPS, validateConfig } from './validate-config.js';
 
 /** Composes `conf/` and the overrides, checking every point against the bench config schema. */
-export function composeBenchConfig(opts: Omit<ComposeOptions, 'validate'>): { sweep: ComposedSweep; diagnostics: Diagnostic[] } {
-  return composeConfig({ ...opts, validate: validateConfig });
+export function composeBenchConfig(opts: Omit<ComposeOptions, 'validate' | 'sweepModes' | 'requiredGroups'>): { sweep: ComposedSweep; diagnostics: Diagnostic[] } {
+  return composeConfig({ ...opts, validate: validateConfig, sweepModes: { mapped: mappedSweep }, requiredGroups: REQUIRED_GROUPS });
 }

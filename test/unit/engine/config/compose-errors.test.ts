@@ -114,6 +114,49 @@ describe('composeConfig: located errors', () => {
   });
 });
 
+describe('composeConfig: errors a user can act on', () => {
+  it('rejects an empty group choice (scheduler=) instead of composing points without a scheduler', () => {
+    const { diagnostics } = compose(['scheduler=']);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      'command line: error: scheduler: a config group needs an option (expected one of flux, slurm, found nothing); use ~scheduler to drop the group',
+    ]);
+  });
+
+  it('says a point has no scheduler when the group is dropped', () => {
+    const { diagnostics } = compose(['~scheduler']);
+    expect(diagnostics).toMatchObject([{ keyPath: 'scheduler', message: 'no scheduler chosen', found: 'nothing' }]);
+  });
+
+  it('says for which points a key is unknown when it is valid for the others', () => {
+    const { diagnostics } = compose(['scheduler=slurm,flux', '+scheduler.SchedulerTimeSlice=30']);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      'command line: error: scheduler.SchedulerTimeSlice: unknown key "SchedulerTimeSlice" (at the points with scheduler=flux)',
+    ]);
+  });
+
+  it('reports a misspelled key once across points whose checks word it differently, keeping the hint', () => {
+    const { diagnostics } = compose(['scheduler=slurm,flux', 'scheduler.SchedulerTyp=x']);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]?.hint).toContain('did you mean "scheduler.SchedulerType"?');
+    const added = compose(['scheduler=slurm,flux', '+scheduler.SchedulerTyp=x']).diagnostics;
+    expect(added.map(formatDiagnostic)).toEqual([
+      'command line: error: scheduler.SchedulerTyp: unknown slurm.conf key "SchedulerTyp"; did you mean "SchedulerType"?',
+    ]);
+  });
+
+  it('says in plain words what a bound expects (repetitions=0)', () => {
+    expect(compose(['repetitions=0']).diagnostics.map(formatDiagnostic)).toEqual([
+      'command line: error: repetitions: too small (expected a number > 0, found 0)',
+    ]);
+  });
+
+  it('says what a nested value of the wrong type should have been', () => {
+    expect(compose(['scheduler.SchedulerParameters.bf_window=[1, 2]']).diagnostics.map(formatDiagnostic)).toEqual([
+      'command line: error: scheduler.SchedulerParameters.bf_window: wrong type (expected string | number | boolean, found [1,2])',
+    ]);
+  });
+});
+
 describe('composeConfig: the project conf/', () => {
   it('composes without errors and expands full_matrix to 27 points times repetitions', () => {
     const { sweep, diagnostics } = composeConfig({ root: REPO, overrides: ['repetitions=1'], env: {} });

@@ -156,4 +156,35 @@ describe('composeConfig: sweeps', () => {
     expect(sweep.points.map((p) => p.id)).toEqual(['medium-slurm-mixed-r0', 'small-slurm-trace-r0', 'small-flux-mixed-r0', 'medium-flux-trace-r0']);
     expect(at(sweep.points[0]?.config, 'topology.name')).toBe('medium');
   });
+
+  it('gives every point its group choices as data, whether defaulted, experiment-chosen or swept', () => {
+    const defaulted = compose([]).sweep.points[0];
+    expect(defaulted?.choices).toEqual({ topology: 'small', scheduler: 'slurm', workload: 'mixed', provider: 'sim', experiment: 'none' });
+    const mapped = compose(['experiment=mapped']).sweep.points[0];
+    expect(mapped?.choices).toMatchObject({ topology: 'medium', scheduler: 'slurm', workload: 'mixed' });
+    const swept = compose(['scheduler=slurm,flux', 'seed=1,2']).sweep.points[3];
+    expect(swept?.choices).toMatchObject({ topology: 'small', scheduler: 'flux' });
+    expect(swept?.swept).toEqual({ seed: 2 });
+  });
+
+  it('takes sweep modes from the caller: without the domain\'s mapped mode the engine takes the plain product', async () => {
+    const { composeConfig: engineCompose } = await import('../../../../src/engine/config/compose.js');
+    const { root, cleanup } = makeRoot(BASE_FILES);
+    cleanups.push(cleanup);
+    const plain = engineCompose({ root, overrides: ['experiment=mapped'], env: {} });
+    expect(plain.sweep.points.map((p) => p.id)).toEqual(['slurm-mixed-r0', 'slurm-trace-r0', 'flux-mixed-r0', 'flux-trace-r0']);
+    const pinned = compose(['experiment=mapped', 'topology=small']);
+    expect(pinned.sweep.points.every((p) => p.choices.topology === 'small')).toBe(true);
+  });
+});
+
+describe('describePoints', () => {
+  it('lists point ids when no swept value singles out the affected points', async () => {
+    const { describePoints } = await import('../../../../src/engine/config/merge-point-diagnostics.js');
+    const points = [['slurm', 1], ['slurm', 2], ['flux', 1], ['flux', 2]].map(([s, seed]) => ({
+      stem: `${s}-seed=${seed}`, diagnostics: [], combo: [{ key: 'scheduler', value: s }, { key: 'seed', value: seed }],
+    }));
+    expect(describePoints(new Set(['flux-seed=2']), points)).toBe('the points with scheduler=flux seed=2');
+    expect(describePoints(new Set(['slurm-seed=1', 'flux-seed=2']), points)).toBe('2 of 4 points: slurm-seed=1, flux-seed=2');
+  });
 });

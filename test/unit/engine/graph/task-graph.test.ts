@@ -4,7 +4,7 @@ import type { TaskDef } from '../../../../src/engine/graph/task-def.js';
 import { selectTargets } from '../../../../src/engine/graph/select-targets.js';
 import { buildTaskGraph } from '../../../../src/engine/graph/task-graph.js';
 
-const point = (id: string, config: Record<string, unknown>, rep = 0): SweepPoint => ({ id, rep, config, overrides: [], configHash: id });
+const point = (id: string, config: Record<string, unknown>, rep = 0): SweepPoint => ({ id, rep, config, overrides: [], configHash: id, choices: {}, swept: {} });
 const art = (name: string, extra: Partial<TaskDef> = {}): TaskDef => ({ kind: 'artifact', name, version: 1, async run() {}, ...extra }) as TaskDef;
 const points = [
   point('small-slurm-r0', { image: { os: 'debian' }, scheduler: 'slurm', size: 'small' }),

@@ -31,7 +31,7 @@ describe('recoverStale', () => {
       { kind: 'resource', name: 'c:cluster', version: 1, async up() { return 'c'; }, async down(h) { trace.push(`down ${String(h)}`); } },
       { kind: 'resource', name: 's:sched', version: 1, needs: ['c:cluster'], async up() { return 's'; }, async down(h) { trace.push(`down ${String(h)}`); } },
     ];
-    const point = { id: 'p-r0', rep: 0, config: {}, overrides: [], configHash: 'x' };
+    const point = { id: 'p-r0', rep: 0, config: {}, overrides: [], configHash: 'x', choices: {}, swept: {} };
     const { graph } = buildTaskGraph({ benchfile: { tasks }, sweep: { base: {}, points: [point] } });
     const pid = deadPid();
     // In the order a run writes them: the cluster first, the scheduler on it a moment later.

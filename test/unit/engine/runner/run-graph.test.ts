@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 async function run(tasks: TaskDef[], opts: { budget?: HostBudget; jobs?: number } = {}) {
-  const point = { id: 'p-r0', rep: 0, config: {}, overrides: [], configHash: 'x' };
+  const point = { id: 'p-r0', rep: 0, config: {}, overrides: [], configHash: 'x', choices: {}, swept: {} };
   const { graph } = buildTaskGraph({ benchfile: { tasks }, sweep: { base: {}, points: [point] } });
   const blobs = new BlobStore(dir);
   const entries = store.loadEntries();

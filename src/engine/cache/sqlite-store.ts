@@ -1,11 +1,15 @@
 /**
- * The cache database (`cache/bench.db`): fingerprints of committed outputs, the file stat cache,
- * the resource ledger and per-task claims between concurrent bench processes. Only the
- * coordinating process writes it. WAL, busy timeout, migrations via `PRAGMA user_version`.
+ * The cache database (`cache/bench.db`): fingerprints of committed outputs (the latest per task
+ * and every earlier one still in the store), the file stat cache, the resource ledger and
+ * per-task claims between concurrent bench processes. Only the coordinating process writes it.
+ * WAL, busy timeout, migrations via `PRAGMA user_version` (see `migrations.ts`).
  */
 import { pidAlive } from '../pid-alive.js';
 import Database from 'better-sqlite3';
 import type { Fingerprint } from '../hash/fingerprint.js';
+import { CacheLocks } from './cache-locks.js';
+import { MIGRATIONS } from './migrations.js';
+import { ownerAlive, selfOwner, type ProcessOwner } from './process-owner.js';
 
 /** One committed (or failed) task instance. The `done` row is the commit marker of its output. */
 export interface CacheEntry {
@@ -18,27 +22,25 @@ export interface CacheEntry {
   finishedAt: number;
 }
 
-/** A live resource, written while it is up so a later process can tear it down. */
+/**
+ * A live resource, written while it is up so a later process can tear it down. Keyed by task id
+ * and owner: two processes that bring up the same task's resource hold a row each.
+ */
 export interface LedgerRow {
   taskId: string;
   name: string;
   handle: unknown;
   pid: number;
+  /** The owner's start time (see `ProcessOwner`); '' on rows written before it was recorded. */
+  ownerStart?: string;
   startedAt: number;
 }
-
-const MIGRATIONS = [
-  `CREATE TABLE entries (task_id TEXT PRIMARY KEY, status TEXT NOT NULL, digest TEXT NOT NULL,
-     fingerprint TEXT NOT NULL, output_digest TEXT, finished_at INTEGER NOT NULL, accessed_at INTEGER NOT NULL);
-   CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns TEXT NOT NULL, ino INTEGER NOT NULL, sha256 TEXT NOT NULL);
-   CREATE TABLE ledger (task_id TEXT PRIMARY KEY, name TEXT NOT NULL, handle TEXT NOT NULL, pid INTEGER NOT NULL, started_at INTEGER NOT NULL);
-   CREATE TABLE claims (task_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, started_at INTEGER NOT NULL);`,
-];
-
 
 /** SQLite-backed cache metadata. */
 export class SqliteStore {
   readonly db: Database.Database;
+  /** Leases (runs vs clean/gc) and cross-process exclusive locks. */
+  readonly locks: CacheLocks;
   private readonly stmts;
 
   constructor(path: string) {
@@ -47,13 +49,16 @@ export class SqliteStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.migrate();
+    this.locks = new CacheLocks(this.db);
     const db = this.db;
     this.stmts = {
       upsert: db.prepare(`INSERT OR REPLACE INTO entries VALUES (@taskId, @status, @digest, @fingerprintJson, @outputDigest, @finishedAt, @finishedAt)`),
       del: db.prepare('DELETE FROM entries WHERE task_id = ?'),
       fileUpsert: db.prepare('INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)'),
-      ledgerPut: db.prepare('INSERT OR REPLACE INTO ledger VALUES (?, ?, ?, ?, ?)'),
-      ledgerDel: db.prepare('DELETE FROM ledger WHERE task_id = ?'),
+      historyPut: db.prepare(`INSERT OR REPLACE INTO history VALUES (@taskId, @digest, @fingerprintJson, @outputDigest, @finishedAt, @finishedAt)`),
+      historyGet: db.prepare('SELECT task_id, \'done\', digest, fingerprint, output_digest, finished_at FROM history WHERE task_id = ? AND digest = ?'),
+      ledgerPut: db.prepare('INSERT OR REPLACE INTO ledger VALUES (?, ?, ?, ?, ?, ?)'),
+      ledgerDel: db.prepare('DELETE FROM ledger WHERE task_id = ? AND owner_pid = ? AND owner_start = ?'),
       claimGet: db.prepare('SELECT pid FROM claims WHERE task_id = ?'),
       claimPut: db.prepare('INSERT OR REPLACE INTO claims VALUES (?, ?, ?)'),
       claimDel: db.prepare('DELETE FROM claims WHERE task_id = ? AND pid = ?'),
@@ -85,8 +90,30 @@ export class SqliteStore {
     return r ? rowToEntry(r) : undefined;
   }
 
+  /** Commits an entry; a done one is also kept in the history of its task. */
   putEntry(e: CacheEntry): void {
-    this.stmts.upsert.run(e);
+    this.db.transaction(() => {
+      this.stmts.upsert.run(e);
+      if (e.status === 'done' && e.outputDigest) this.stmts.historyPut.run(e);
+    })();
+  }
+
+  /** An earlier commit of this task with exactly this fingerprint digest, if kept. */
+  historyEntry(taskId: string, digest: string): CacheEntry | undefined {
+    const r = this.stmts.historyGet.raw().get(taskId, digest) as unknown[] | undefined;
+    return r ? rowToEntry(r) : undefined;
+  }
+
+  /** Every kept commit: `(task, output digest, accessed_at)` — what `gc` and `clean TARGET` weigh. */
+  historyRows(): { taskId: string; digest: string; outputDigest: string; accessedAt: number }[] {
+    const rows = this.db.prepare('SELECT task_id, digest, output_digest, accessed_at FROM history').raw().all() as [string, string, string, number][];
+    return rows.map(([taskId, digest, outputDigest, accessedAt]) => ({ taskId, digest, outputDigest, accessedAt }));
+  }
+
+  /** Forgets history rows (by task and fingerprint digest). */
+  deleteHistory(rows: { taskId: string; digest: string }[]): void {
+    const del = this.db.prepare('DELETE FROM history WHERE task_id = ? AND digest = ?');
+    this.db.transaction(() => rows.forEach((r) => del.run(r.taskId, r.digest)))();
   }
 
   /** Record for explain: the parsed fingerprint of an entry. */
@@ -109,16 +136,24 @@ export class SqliteStore {
   }
 
   ledger(): LedgerRow[] {
-    const rows = this.db.prepare('SELECT task_id, name, handle, pid, started_at FROM ledger').raw().all() as unknown[][];
-    return rows.map((r) => ({ taskId: r[0] as string, name: r[1] as string, handle: JSON.parse(r[2] as string) as unknown, pid: r[3] as number, startedAt: r[4] as number }));
+    const rows = this.db.prepare('SELECT task_id, owner_pid, owner_start, name, handle, started_at FROM ledger').raw().all() as unknown[][];
+    return rows.map((r) => ({ taskId: r[0] as string, pid: r[1] as number, ownerStart: r[2] as string, name: r[3] as string, handle: JSON.parse(r[4] as string) as unknown, startedAt: r[5] as number }));
   }
 
+  /** Records a live resource; the owner's start time defaults to this process's when the pid is ours. */
   ledgerPut(row: LedgerRow): void {
-    this.stmts.ledgerPut.run(row.taskId, row.name, JSON.stringify(row.handle ?? null), row.pid, row.startedAt);
+    const start = row.ownerStart ?? (row.pid === process.pid ? selfOwner().start : '');
+    this.stmts.ledgerPut.run(row.taskId, row.pid, start, row.name, JSON.stringify(row.handle ?? null), row.startedAt);
   }
 
-  ledgerDelete(taskId: string): void {
-    this.stmts.ledgerDel.run(taskId);
+  /** Deletes one owner's row of a task (this process's by default), never another owner's. */
+  ledgerDelete(taskId: string, owner: ProcessOwner = selfOwner()): void {
+    this.stmts.ledgerDel.run(taskId, owner.pid, owner.start);
+  }
+
+  /** Ledger rows whose owner is alive: resources another process (or this one) has up now. */
+  liveLedger(): LedgerRow[] {
+    return this.ledger().filter((r) => ownerAlive({ pid: r.pid, start: r.ownerStart ?? '' }));
   }
 
   /**
@@ -150,6 +185,8 @@ export class SqliteStore {
   }
 
   close(): void {
+    if (!this.db.open) return;
+    this.locks.releaseAll();
     this.db.close();
   }
 }

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqliteStore } from '../cache/sqlite-store.js';
-import { pidAlive } from '../pid-alive.js';
+import { ownerAlive } from '../cache/process-owner.js';
 import type { ResourceTaskDef } from '../graph/task-def.js';
 import type { TaskGraph } from '../graph/task-graph.js';
 import type { EventSink } from '../events/events.js';
@@ -20,7 +20,9 @@ export async function recoverStale(o: { store: SqliteStore; graph: TaskGraph; em
   // them (a scheduler's stop talks to the cluster's hosts, which the cluster's teardown removes).
   const rows = o.store.ledger().reverse().sort((a, b) => b.startedAt - a.startedAt);
   for (const row of rows) {
-    if (pidAlive(row.pid) && row.pid !== process.pid) continue;
+    const owner = { pid: row.pid, start: row.ownerStart ?? '' };
+    // A live owner (another run, or this one) tears down its own resources.
+    if (ownerAlive(owner)) continue;
     const def = o.graph.defs.get(row.name);
     if (def?.kind !== 'resource') continue;
     const task = o.graph.tasks.get(row.taskId);
@@ -38,7 +40,7 @@ export async function recoverStale(o: { store: SqliteStore; graph: TaskGraph; em
         rep: task?.rep,
         deps: {},
       });
-      o.store.ledgerDelete(row.taskId);
+      o.store.ledgerDelete(row.taskId, owner);
       downed.push(row.taskId);
     } catch (e) {
       error = `leftover teardown failed: ${e instanceof Error ? e.message : String(e)}`;

@@ -7,6 +7,7 @@
 import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { BlobStore } from '../cache/blob-store.js';
+import { writeManifest } from '../cache/manifests.js';
 import type { CacheEntry, SqliteStore } from '../cache/sqlite-store.js';
 import type { Task, TaskGraph, TaskId } from '../graph/task-graph.js';
 import { fingerprintDigest, fingerprintJson, type Fingerprint, type Reason } from '../hash/fingerprint.js';
@@ -25,6 +26,8 @@ export interface RunOptions {
   executor: Executor;
   projectRoot: string;
   inputsOf(task: Task): Record<string, string>;
+  /** The task's code record for its fingerprint (see `PlanInputs.codeOf`). */
+  codeOf?(task: Task): Record<string, string>;
   emit: EventSink;
   signal: AbortSignal;
   /** Parallel task slots; default = cores. */
@@ -170,12 +173,17 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
       finish(id, 'cached');
       return 'done';
     }
-    const fp = fingerprintOf(task, o.inputsOf(task), (d) => (isResource(d) ? '' : outputs.get(d))) as Fingerprint;
+    const fp = fingerprintOf(task, o.inputsOf(task), (d) => (isResource(d) ? '' : outputs.get(d)), o.codeOf?.(task)) as Fingerprint;
     if (running >= jobs || !fits(task)) return 'full';
     const exclusive = locksFree(id);
     if (!exclusive) {
       // Waits for the lock without holding back the tasks queued behind it.
       deferred.push(id);
+      return 'done';
+    }
+    // The same locks across processes: another bench on this cache may hold the cluster.
+    if (exclusive.length && o.store.locks.tryLock(exclusive)) {
+      blocked.push(id);
       return 'done';
     }
     const holder = o.store.claim(id, process.pid);
@@ -184,7 +192,7 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
       return 'done';
     }
     // Re-read: another process may have committed it while we waited for the claim.
-    const decision = decideTask(task, fp, o.store.getEntry(id), { outputExists: (d) => o.blobs.has(d), forced });
+    const decision = restoreFromHistory(o, id, fp, decideTask(task, fp, o.store.getEntry(id), { outputExists: (d) => o.blobs.has(d), forced }));
     if (decision.action === 'skip') {
       o.store.release(id, process.pid);
       outputs.set(id, o.store.getEntry(id)?.outputDigest as string);
@@ -215,6 +223,7 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
       ready.shift();
     }
     ready.unshift(...deferred, ...blocked);
+    o.store.locks.releaseLocksExcept(new Set([...busy, ...pool.occupied().map(lockOf).filter((k): k is string => k !== undefined)]));
     if (running === 0 && (ready.length === 0 || stop || o.signal.aborted)) break;
     await new Promise<void>((resolve) => {
       wake = resolve;
@@ -222,9 +231,22 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
     });
   }
   await pool.downAll();
+  o.store.locks.releaseLocksExcept(new Set());
   const cancelled = o.signal.aborted;
   o.emit({ kind: 'run-finished', at: Date.now(), ok: failed === 0 && !cancelled && !stop, ran, skipped, failed, ms: Date.now() - start });
   return { ok: failed === 0 && !cancelled, cancelled, ran, skipped, failed, outcomes, outputs };
+}
+
+/**
+ * A task whose fingerprint was committed before (by a wider or narrower sweep, whose latest entry
+ * has since been replaced) takes that output back instead of running again.
+ */
+function restoreFromHistory(o: RunOptions, id: TaskId, fp: Fingerprint, d: { action: 'run' | 'skip'; reason: Reason }): { action: 'run' | 'skip'; reason: Reason } {
+  if (d.action === 'skip' || d.reason.kind === 'forced' || d.reason.kind === 'new') return d;
+  const old = o.store.historyEntry(id, fingerprintDigest(fp));
+  if (!old?.outputDigest || !o.blobs.has(old.outputDigest)) return d;
+  o.store.putEntry({ ...old, finishedAt: Date.now() });
+  return { action: 'skip', reason: { kind: 'up-to-date' } };
 }
 
 /** The lock a resource instance holds, from its def's `exclusive` and its config slice. */
@@ -273,7 +295,10 @@ async function runWithRetries(o: RunOptions, task: Task, fp: Fingerprint, reason
     const ms = Date.now() - t0;
     if (result.kind === 'ok') {
       const outputDigest = o.blobs.commit(tmp);
-      o.store.putEntry({ taskId: task.id, status: 'done', digest: fingerprintDigest(fp), fingerprintJson: fingerprintJson(fp), outputDigest, finishedAt: Date.now() });
+      const entry = { taskId: task.id, status: 'done' as const, digest: fingerprintDigest(fp), fingerprintJson: fingerprintJson(fp), outputDigest, finishedAt: Date.now() };
+      // Manifest before row: the index can always be rebuilt from what the store holds.
+      writeManifest(o.blobs.cacheDir, entry);
+      o.store.putEntry(entry);
       outputs.set(task.id, outputDigest);
       o.emit({ kind: 'task-finished', at: Date.now(), taskId: task.id, outcome: 'ok', reason, ms });
       return 'ok';

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../../../src/engine/cache/migrations.js';
 import { SqliteStore } from '../../../../src/engine/cache/sqlite-store.js';
 
 let dir: string;
@@ -15,7 +16,7 @@ describe('SqliteStore', () => {
     expect(a.claim('t[x]', process.pid)).toBeUndefined();
     a.close();
     const b = new SqliteStore(join(dir, 'db'));
-    expect(b.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(b.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(b.loadEntries().get('t[x]')?.outputDigest).toBe('o');
     // process 1 (init) is alive and holds nothing; our claim blocks another live pid.
     expect(b.claim('t[x]', 1)).toBe(process.pid);

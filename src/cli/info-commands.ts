@@ -37,7 +37,7 @@ async function dispatch(args: CliArgs, p: Project): Promise<number> {
   const sel = selectTargets(p.graph, args.targets);
   if (sel.diagnostics.length) return printDiagnostics(sel.diagnostics);
   const entries = p.store.loadEntries();
-  const plan = planRun(p.graph, sel.ids, { entries, inputsOf: p.inputsOf, outputExists: (d) => p.blobs.has(d), forced: new Set(args.force) });
+  const plan = planRun(p.graph, sel.ids, { entries, inputsOf: p.inputsOf, codeOf: p.codeOf, outputExists: (d) => p.blobs.has(d), forced: new Set(args.force) });
   switch (args.command) {
     case 'list':
       for (const id of p.graph.order) {
@@ -71,7 +71,7 @@ function explain(p: Project, ids: string[], entries: ReturnType<Project['store']
     const task = p.graph.tasks.get(id);
     if (!task) continue;
     const entry = entries.get(id);
-    const fp = fingerprintOf(task, p.inputsOf(task), (d) => (plan.byId.get(d)?.action === 'resource' ? '' : entries.get(d)?.outputDigest ?? undefined));
+    const fp = fingerprintOf(task, p.inputsOf(task), (d) => (plan.byId.get(d)?.action === 'resource' ? '' : entries.get(d)?.outputDigest ?? undefined), p.codeOf(task));
     out(`${id} (${task.def.kind}) — ${task.def.kind === 'resource' ? 'resource' : `${plan.byId.get(id)?.action}: ${formatReason(plan.byId.get(id)?.reason ?? { kind: 'new' })}`}`);
     out(`fingerprint now: ${fp ? JSON.stringify(JSON.parse(canonicalJson(fp)), null, 2) : '(depends on outputs not yet built)'}`);
     if (!entry) { out('last run: none'); continue; }

@@ -24,6 +24,8 @@ export interface Project {
   graph: TaskGraph;
   hasher: FileHasher;
   inputsOf(task: Task): Record<string, string>;
+  /** The task's `code` fingerprint field: digests of the modules its definition reaches. */
+  codeOf(task: Task): Record<string, string>;
   budget: HostBudget;
 }
 
@@ -62,7 +64,9 @@ export async function openProject(root: string, overrides: string[]): Promise<{ 
     }
     return r;
   };
-  const project = { root, cacheDir, store, blobs: new BlobStore(cacheDir), graph: built.graph, hasher, inputsOf, budget: budgetOf(sw.sweep.base) };
+  const codeByName = bf.codeOf ?? (() => ({}));
+  const codeOf = (task: Task): Record<string, string> => codeByName(task.name);
+  const project = { root, cacheDir, store, blobs: new BlobStore(cacheDir), graph: built.graph, hasher, inputsOf, codeOf, budget: budgetOf(sw.sweep.base) };
   return { project, diagnostics };
 }
 

@@ -38,7 +38,7 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
   if (sel.diagnostics.length) return printDiagnostics(sel.diagnostics);
   const entries = store.loadEntries();
   const forced = new Set(args.force);
-  const plan = planRun(graph, sel.ids, { entries, inputsOf: project.inputsOf, outputExists: (d) => project.blobs.has(d), forced });
+  const plan = planRun(graph, sel.ids, { entries, inputsOf: project.inputsOf, codeOf: project.codeOf, outputExists: (d) => project.blobs.has(d), forced });
   if (args.dryRun) {
     const counts = { run: 0, skip: 0, resource: 0 };
     for (const p of plan.tasks) counts[p.action]++;
@@ -65,7 +65,7 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
     await recoverStale({ store, graph, emit, projectRoot: root, cacheDir: project.cacheDir });
     const summary = await runGraph({
       graph, plan, store, blobs: project.blobs, entries, executor: new InProcessExecutor(), projectRoot: root,
-      inputsOf: project.inputsOf, emit, signal: ctrl.signal, budget: project.budget, forced, keepGoing: args.keepGoing, ...(args.jobs ? { jobs: args.jobs } : {}),
+      inputsOf: project.inputsOf, codeOf: project.codeOf, emit, signal: ctrl.signal, budget: project.budget, forced, keepGoing: args.keepGoing, ...(args.jobs ? { jobs: args.jobs } : {}),
     });
     store.saveFileStats(project.hasher.changed);
     publishResults({ root, graph, blobs: project.blobs, targets: sel.ids, outputs: summary.outputs });

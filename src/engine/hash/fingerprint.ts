@@ -18,6 +18,21 @@ export interface Fingerprint {
   deps: Record<string, string>;
   /** Repetition index for `repeats` tasks: trials never share a cached output. */
   rep: number | null;
+  /**
+   * The code the task runs, module → digest of its minified text (project modules by path, the
+   * bench library's as `bench:src/...`, packages as `npm:name` → version): an edited task or a
+   * fixed simulator reruns what runs it, a comment or formatting edit reruns nothing. Shared by
+   * every instance of a def (see `codeOfDefs`).
+   */
+  code: Record<string, string>;
+}
+
+// Every instance of a def shares one code record, so its text is made once.
+const codeText = new WeakMap<Record<string, string>, string>();
+function codeJson(code: Record<string, string>): string {
+  let t = codeText.get(code);
+  if (t === undefined) codeText.set(code, (t = canonicalJson(code)));
+  return t;
 }
 
 /**
@@ -27,7 +42,7 @@ export interface Fingerprint {
  * so the slice's text is not cached (a cache keyed by slice only cost time there).
  */
 export function fingerprintJson(fp: Fingerprint): string {
-  return `{"config":${canonicalJson(fp.config)},"deps":${canonicalJson(fp.deps)},"inputs":${canonicalJson(fp.inputs)},"rep":${canonicalJson(fp.rep)},"task":${JSON.stringify(fp.task)},"version":${JSON.stringify(fp.version)}}`;
+  return `{"code":${codeJson(fp.code)},"config":${canonicalJson(fp.config)},"deps":${canonicalJson(fp.deps)},"inputs":${canonicalJson(fp.inputs)},"rep":${canonicalJson(fp.rep)},"task":${JSON.stringify(fp.task)},"version":${JSON.stringify(fp.version)}}`;
 }
 
 /** sha256 of the canonical JSON of the record. */
@@ -43,6 +58,8 @@ export type Reason =
   | { kind: 'version-changed'; old: string; new: string }
   | { kind: 'config-changed'; keyPath: string; old: unknown; new: unknown }
   | { kind: 'input-changed'; file: string }
+  /** `module` is the first changed module in key order (project, then `bench:`, then `npm:`). */
+  | { kind: 'code-changed'; module: string; more: number }
   | { kind: 'dependency-changed'; dep: string }
   | { kind: 'output-missing' }
   | { kind: 'previous-failed' };
@@ -55,11 +72,28 @@ export function explainMiss(old: Fingerprint, cur: Fingerprint): Reason | undefi
   for (const file of new Set([...Object.keys(old.inputs), ...Object.keys(cur.inputs)])) {
     if (old.inputs[file] !== cur.inputs[file]) return { kind: 'input-changed', file };
   }
+  const code = firstCodeChange(old.code, cur.code);
+  if (code) return code;
   for (const dep of new Set([...Object.keys(old.deps), ...Object.keys(cur.deps)])) {
     if (old.deps[dep] !== cur.deps[dep]) return { kind: 'dependency-changed', dep };
   }
   if (old.rep !== cur.rep) return { kind: 'config-changed', keyPath: 'rep', old: old.rep, new: cur.rep };
   return undefined;
+}
+
+/** The changed modules of two code records; a record made before code was recorded names none. */
+function firstCodeChange(old: Record<string, string> | undefined, cur: Record<string, string>): Reason | undefined {
+  if (!old) return { kind: 'code-changed', module: '(code not recorded by the last run)', more: 0 };
+  const changed: string[] = [];
+  for (const key of new Set([...Object.keys(old), ...Object.keys(cur)])) if (old[key] !== cur[key]) changed.push(key);
+  if (!changed.length) return undefined;
+  changed.sort((a, b) => codeRank(a) - codeRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return { kind: 'code-changed', module: changed[0] as string, more: changed.length - 1 };
+}
+
+// The task's own modules first, then the library's, then packages: the likeliest edit first.
+function codeRank(key: string): number {
+  return key.startsWith('npm:') ? 2 : key.includes(':') ? 1 : 0;
 }
 
 /** First differing dotted key path between two JSON values. */
@@ -85,6 +119,8 @@ export function formatReason(r: Reason): string {
       return `input-changed: ${r.file}`;
     case 'dependency-changed':
       return `dependency-changed: ${r.dep}`;
+    case 'code-changed':
+      return `code-changed: ${r.module}${r.more ? ` (and ${r.more} more)` : ''}`;
     case 'version-changed':
       return `version-changed: ${r.old} → ${r.new}`;
     default:

@@ -33,13 +33,19 @@ export interface PlanInputs {
   entries: Map<string, CacheEntry>;
   /** Input file digests of a task (project-relative path → sha256). */
   inputsOf(task: Task): Record<string, string>;
+  /** The task's code record (module → digest); none given means no code is recorded. */
+  codeOf?(task: Task): Record<string, string>;
   /** Whether a committed output with this digest is present in the store. */
   outputExists(outputDigest: string): boolean;
   forced: Set<string>;
 }
 
+const NO_CODE: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /** Builds the fingerprint record; `depDigest` returns undefined when a dependency's output is not known yet. */
-export function fingerprintOf(task: Task, inputs: Record<string, string>, depDigest: (id: TaskId) => string | undefined): Fingerprint | undefined {
+export function fingerprintOf(
+  task: Task, inputs: Record<string, string>, depDigest: (id: TaskId) => string | undefined, code: Record<string, string> = NO_CODE,
+): Fingerprint | undefined {
   // Null-prototype objects are dictionaries in V8: keyed by task ids, plain literals would make
   // one hidden class per distinct id (10^5 of them on a large sweep).
   const deps: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -48,7 +54,7 @@ export function fingerprintOf(task: Task, inputs: Record<string, string>, depDig
     if (digest === undefined) return undefined;
     if (digest !== '') deps[d] = digest;
   }
-  return { task: task.name, version: String(task.def.version), config: task.config, inputs, deps, rep: task.rep ?? null };
+  return { task: task.name, version: String(task.def.version), config: task.config, inputs, deps, rep: task.rep ?? null, code };
 }
 
 /** Decides run or skip for an artifact task whose fingerprint is known. */
@@ -84,7 +90,7 @@ export function planRun(graph: TaskGraph, targets: TaskId[], inp: PlanInputs): P
     let planned: PlannedTask;
     if (task.def.kind === 'resource') planned = { id, action: 'resource', reason: { kind: 'new' }, fingerprint: undefined };
     else {
-      const fp = fingerprintOf(task, inp.inputsOf(task), depDigest);
+      const fp = fingerprintOf(task, inp.inputsOf(task), depDigest, inp.codeOf?.(task));
       if (fp) {
         const { action, reason } = decideTask(task, fp, inp.entries.get(id), inp);
         planned = { id, action, reason, fingerprint: fp };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../../src/engine/hash/canonical-json.js';
 import { explainMiss, fingerprintDigest, fingerprintJson, type Fingerprint } from '../../../../src/engine/hash/fingerprint.js';
 
-const base: Fingerprint = { task: 'a:b', version: '1', config: { scheduler: { bf: 10, x: [1] } }, inputs: { 'a.txt': 'h1' }, deps: { 'd[all]': 'o1' }, rep: null };
+const base: Fingerprint = { task: 'a:b', version: '1', config: { scheduler: { bf: 10, x: [1] } }, inputs: { 'a.txt': 'h1' }, deps: { 'd[all]': 'o1' }, rep: null, code: { 'tasks/a.ts': 'c1', 'bench:src/sim/x.ts': 'c2', 'npm:zod': '4.0.0' } };
 
 describe('fingerprint', () => {
   it('is independent of key order', () => {
@@ -16,6 +16,12 @@ describe('fingerprint', () => {
     expect(explainMiss(base, { ...base, deps: { 'd[all]': 'o2' } })).toEqual({ kind: 'dependency-changed', dep: 'd[all]' });
     expect(explainMiss(base, { ...base, version: '2' })).toEqual({ kind: 'version-changed', old: '1', new: '2' });
     expect(explainMiss(base, { ...base })).toBeUndefined();
+    // The task's own module is named before the library's and packages, whatever the key order.
+    const code = { 'tasks/a.ts': 'c9', 'bench:src/sim/x.ts': 'c8', 'npm:zod': '4.1.0' };
+    expect(explainMiss(base, { ...base, code })).toEqual({ kind: 'code-changed', module: 'tasks/a.ts', more: 2 });
+    expect(explainMiss(base, { ...base, code: { ...base.code, 'npm:zod': '4.1.0' } })).toEqual({ kind: 'code-changed', module: 'npm:zod', more: 0 });
+    const { code: _none, ...unrecorded } = base;
+    expect(explainMiss(unrecorded as Fingerprint, base)).toMatchObject({ kind: 'code-changed' });
   });
 
   it('builds the stored record text exactly as the canonical JSON of the record, config reused or not', () => {

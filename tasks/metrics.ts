@@ -24,7 +24,8 @@ export const metrics: ArtifactTaskDef = {
     const values = computeRunMetrics(jobs, totalCores(ctx.config['topology'] as Topology));
     await writeJson(ctx.outDir, 'metrics.json', values);
     const point = ctx.points[0];
-    const choice = (key: string) => point?.overrides.find((o) => o.startsWith(`${key}=`))?.slice(key.length + 1) ?? '';
+    // The point's group choices are data, so defaulted and experiment-chosen groups are named too.
+    const choice = (group: string) => point?.choices[group] ?? '';
     await writeArrowFile(`${ctx.outDir}/metrics.arrow`, runMetricsToTable([{
       pointId: point?.id ?? '', rep: ctx.rep ?? 0, configHash: point?.configHash ?? '',
       topology: choice('topology'), scheduler: choice('scheduler'), workload: choice('workload'), metrics: values,

@@ -4,12 +4,14 @@ import { metricsByPoint, TaskError, writeJson } from './io.js';
 
 type Row = import('bench/hpc/results/metrics-table.js').SweepMetricsRow;
 
-/** Flat config columns of a point: the `key=value` choices that distinguish it in the sweep. */
+/**
+ * Flat config columns of a point: its group choices (topology, scheduler, workload, ...) whether
+ * defaulted, chosen by an experiment or swept, and the values the sweep gave to plain keys.
+ */
 export function configColumns(point: SweepPoint): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const o of point.overrides) {
-    const m = /^[+~]*([\w.-]+)=(.*)$/.exec(o);
-    if (m?.[1] && m[2] !== undefined) out[m[1]] = m[2];
+  const out: Record<string, string | number | boolean> = { ...point.choices };
+  for (const [key, value] of Object.entries(point.swept)) {
+    out[key] = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : JSON.stringify(value);
   }
   return out;
 }

@@ -10,18 +10,21 @@ export function totalCores(t: Topology): number {
 export const metrics: ArtifactTaskDef = {
   kind: 'artifact',
   name: 'metrics',
-  version: 1,
-  description: 'Compute makespan, wait, bounded slowdown, utilization, throughput and fairness for one run',
+  // 2: node_hours and core_hours (the cost objective) join the metrics.
+  version: 2,
+  description: 'Compute makespan, wait, bounded slowdown, utilization, throughput, fairness and cost for one run',
   needs: ['workload:run'],
   reads: ['topology'],
   repeats: true,
   async run(ctx) {
-    const [{ computeRunMetrics }, { readArrowFile, writeArrowFile }, { tableToJobs }, { runMetricsToTable }] = await Promise.all([
+    const [{ computeRunMetrics }, { readArrowFile, writeArrowFile }, { tableToJobs }, { runMetricsToTable }, { costMetrics }] = await Promise.all([
       import('bench/hpc/metrics/index.js'), import('bench/hpc/results/arrow-file.js'), import('bench/hpc/results/jobs-table.js'),
-      import('bench/hpc/results/metrics-table.js'),
+      import('bench/hpc/results/metrics-table.js'), import('bench/hpc/report/cost-metrics.js'),
     ]);
     const jobs = tableToJobs(await readArrowFile(`${onlyDep(ctx.deps, 'workload:run').dir}/jobs.arrow`));
-    const values = computeRunMetrics(jobs, totalCores(ctx.config['topology'] as Topology));
+    const topology = ctx.config['topology'] as Topology;
+    const run = computeRunMetrics(jobs, totalCores(topology));
+    const values = { ...run, ...costMetrics(run.makespan, topology.compute_nodes.count, topology.compute_nodes.vcpus) };
     await writeJson(ctx.outDir, 'metrics.json', values);
     const point = ctx.points[0];
     // The point's group choices are data, so defaulted and experiment-chosen groups are named too.

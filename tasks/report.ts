@@ -1,15 +1,19 @@
-/** `report:pareto`: aggregates repetitions, ranks the sweep points and writes the report. */
+/**
+ * `report:pareto`: aggregates repetitions, ranks the sweep points within each group (by default
+ * per workload) over the objectives plus cost, writes the report, the export tables and a new
+ * history folder under `results/runs/`.
+ */
 import type { ArtifactTaskDef, SweepPoint } from 'bench';
-import { metricsByPoint, TaskError, writeJson } from './io.js';
+import { readJson, TaskError } from './io.js';
 
-type Row = import('bench/hpc/results/metrics-table.js').SweepMetricsRow;
+type ConfigValue = string | number | boolean;
 
 /**
  * Flat config columns of a point: its group choices (topology, scheduler, workload, ...) whether
  * defaulted, chosen by an experiment or swept, and the values the sweep gave to plain keys.
  */
-export function configColumns(point: SweepPoint): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = { ...point.choices };
+export function configColumns(point: SweepPoint): Record<string, ConfigValue> {
+  const out: Record<string, ConfigValue> = { ...point.choices };
   for (const [key, value] of Object.entries(point.swept)) {
     out[key] = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : JSON.stringify(value);
   }
@@ -19,37 +23,43 @@ export function configColumns(point: SweepPoint): Record<string, string | number
 export const reportPareto: ArtifactTaskDef = {
   kind: 'artifact',
   name: 'report:pareto',
-  version: 2,
-  description: 'Aggregate repetitions (mean, 95% CI), rank sweep points and write report.html and metrics.arrow',
-  needs: ['metrics'],
-  reads: ['objectives'],
+  // 3: fronts per group with a cost objective, time series, caveats, history folders.
+  version: 3,
+  description: 'Aggregate repetitions (mean, 95% CI), rank sweep points per workload with cost, write report.html, exports and a history folder',
+  needs: ['metrics', 'workload:run'],
+  reads: ['objectives', 'report', 'seed'],
   scope: 'sweep',
   publish: ['report.html', 'metrics.arrow', 'front.txt'],
   summary: 'front.txt',
   async run(ctx) {
-    const [{ aggregateRepetitions, METRIC_DEFINITIONS }, { parseObjectives }, { writeParetoReport }, { formatDiagnostic }, { VERSION }] = await Promise.all([
-      import('bench/hpc/metrics/index.js'), import('bench/hpc/pareto/index.js'), import('bench/hpc/report/write-pareto-report.js'),
-      import('bench/engine/diagnostic.js'), import('bench/version.js'),
+    const [{ METRIC_DEFINITIONS }, { parseObjectives }, { buildSweepReport }, { COST_METRICS }, { formatDiagnostic }, { VERSION }, { projectCommit }] = await Promise.all([
+      import('bench/hpc/metrics/index.js'), import('bench/hpc/pareto/index.js'), import('bench/hpc/report/build-sweep-report.js'),
+      import('bench/hpc/report/cost-metrics.js'), import('bench/engine/diagnostic.js'), import('bench/version.js'), import('bench/hpc/report/provenance.js'),
     ]);
-    const objectivesConfig = ctx.config['objectives'];
-    const parsed = parseObjectives(objectivesConfig, METRIC_DEFINITIONS.map((d) => d.name));
+    const parsed = parseObjectives(ctx.config['objectives'], [...METRIC_DEFINITIONS.map((d) => d.name), ...COST_METRICS]);
     if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new TaskError(parsed.diagnostics.map(formatDiagnostic).join('\n'));
-    const rows: Row[] = (await metricsByPoint(ctx)).map(({ point, runs }) => ({
-      pointId: point.id.replace(/-r\d+$/, ''),
-      configHash: point.configHash,
-      reps: runs.length,
-      config: configColumns(point),
-      metrics: Object.fromEntries(Object.keys(runs[0] ?? {}).map((m) => [m, aggregateRepetitions(runs.map((r) => r[m] as number))])),
-    }));
-    const result = await writeParetoReport({
-      resultsDir: ctx.outDir,
-      points: rows,
-      objectives: parsed.objectives,
-      definitions: Object.fromEntries(METRIC_DEFINITIONS.map((d) => [d.name, d.formula])),
-      provenance: { toolVersion: VERSION, date: new Date().toISOString(), notes: [`${rows.length} sweep points, ${ctx.points.length} runs`] },
+    const settings = (ctx.config['report'] ?? {}) as { group_by?: string[]; cost?: 'node_hours' | 'core_hours' | 'none' };
+    const pointById = new Map(ctx.points.map((p) => [p.id, p]));
+    const runDir = new Map((ctx.deps['workload:run'] ?? []).map((d) => [d.pointIds[0] ?? '', d.dir]));
+    const reps = [];
+    for (const dep of ctx.deps['metrics'] ?? []) {
+      const point = pointById.get(dep.pointIds[0] ?? '');
+      const dir = point && runDir.get(point.id);
+      if (!point || !dir) continue;
+      reps.push({
+        pointId: point.id.replace(/-r\d+$/, ''), rep: point.rep, dir, configHash: point.configHash, overrides: point.overrides,
+        topology: point.config['topology'] as never, config: configColumns(point), metrics: await readJson<Record<string, number>>(dep.dir, 'metrics.json'),
+      });
+    }
+    await buildSweepReport({
+      outDir: ctx.outDir, resultsDir: `${ctx.projectRoot}/results`, reps, objectives: parsed.objectives,
+      ...(settings.group_by ? { groupBy: settings.group_by } : {}), ...(settings.cost ? { cost: settings.cost } : {}),
+      provenance: {
+        toolVersion: VERSION, date: new Date().toISOString(), command: ['bench', ...process.argv.slice(2)].join(' '),
+        ...(ctx.config['seed'] !== undefined ? { seed: String(ctx.config['seed']) } : {}),
+        ...projectCommit(ctx.projectRoot), versions: { node: process.version },
+        notes: [`${new Set(reps.map((r) => r.pointId)).size} sweep points, ${reps.length} runs`],
+      },
     });
-    await writeJson(ctx.outDir, 'ranking.json', rows.map((r, i) => ({ point: r.pointId, rank: result.ranking.rank[i] })));
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(`${ctx.outDir}/front.txt`, `Pareto front (results/report.html, results/metrics.arrow):\n${result.frontTable}\n`);
   },
 };

@@ -2,25 +2,29 @@
 
 /** Styles: readable on screen and in print, front marks stand out without relying on colour alone. */
 export const REPORT_CSS = `
-body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1b1f24;background:#fff}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d0d7de}
-.plots{display:flex;flex-wrap:wrap;gap:12px}
-figure.plot{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:6px}
-figcaption{font-size:12px;color:#57606a;text-align:center}
+body{font:15px/1.45 system-ui,sans-serif;margin:24px;color:#1b1f24;background:#fff;max-width:1400px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:30px 0 8px;border-bottom:1px solid #d0d7de}
+h3{font-size:16px;margin:18px 0 6px}h4{font-size:14px;margin:4px 0}
+.toc a{margin-right:4px}
+.plots,.series-row{display:flex;flex-wrap:wrap;gap:12px}
+figure.plot,figure.series-plot{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:6px}
+figcaption{font-size:13px;color:#57606a;text-align:center}
+.series-legend span{margin-right:10px}.series-legend i{display:inline-block;width:12px;height:3px;vertical-align:middle;margin-right:3px}
+.series-card{margin:8px 0;padding:4px 0;border-top:1px solid #eaeef2}
 svg .grid{stroke:#eaeef2}svg .frame{fill:none;stroke:#8c959f}
-svg .tick{font-size:10px;fill:#57606a}svg .axis{font-size:12px;fill:#1b1f24}
-svg .ci{stroke:#8c959f;stroke-width:1}
-svg circle.mark{fill:#c8ced6;stroke:#6e7781;stroke-width:1}
-svg circle.mark.unranked{fill:#fff;stroke:#6e7781;stroke-dasharray:2 2}
-svg circle.mark.front{fill:#d1242f;stroke:#82071e;stroke-width:1.5}
-svg .point.front .ci{stroke:#d1242f}
-.legend span{display:inline-block;margin-right:16px}
-.dot{display:inline-block;width:10px;height:10px;border-radius:50%;vertical-align:middle;margin-right:4px}
-table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left}
+svg .tick{font-size:12px;fill:#424a53}svg .axis{font-size:13px;fill:#1b1f24;font-weight:600}
+svg .ci{stroke-width:1.3;opacity:.7}
+.legend{margin:6px 0;font-size:14px}.legend div{margin:2px 0}
+.legend-item{display:inline-block;margin-right:14px}.legend-item em{color:#57606a}
+.swatch{vertical-align:middle;margin-right:4px}
+.run-simulated{color:#6e40c9}.run-real{color:#1a7f37;font-weight:600}
+table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f6f8fa;cursor:pointer;user-select:none;white-space:nowrap}
 th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
 tr.front td{background:#fff0f0;font-weight:600}
+#caveats li.caveat{margin:4px 0}
+.verdicts li{margin:4px 0}
 .note{color:#57606a}code{font-size:12px}
 `;
 

@@ -1,10 +1,16 @@
 /** Plain lines for non-TTY output: one line per started/finished task and resource, a summary at the end. */
 import { formatReason } from '../../hash/fingerprint.js';
 import type { RunEvent } from '../events.js';
+import { warningCollector } from './warning-summary.js';
 
-/** Returns a sink writing lines through `write`. Skipped tasks are counted, not listed. */
+/**
+ * Returns a sink writing lines through `write`. Skipped tasks are counted, not listed; the
+ * run's warnings are repeated, deduplicated, after the final line.
+ */
 export function plainReporter(write: (line: string) => void): (e: RunEvent) => void {
+  const warnings = warningCollector();
   return (e) => {
+    warnings.sink(e);
     switch (e.kind) {
       case 'task-started':
         write(`▶ ${e.taskId} (${formatReason(e.reason)}${e.attempt > 1 ? `, attempt ${e.attempt}` : ''})`);
@@ -23,6 +29,7 @@ export function plainReporter(write: (line: string) => void): (e: RunEvent) => v
         break;
       case 'run-finished':
         write(`${e.ok ? 'done' : 'FAILED'}: ${e.ran} ran, ${e.skipped} up to date, ${e.failed} failed in ${(e.ms / 1000).toFixed(2)} s`);
+        for (const line of warnings.summary()) write(line);
         break;
       default:
         break;

@@ -4,22 +4,21 @@
  * teardown after `down` (also of daemons started later over SSH), after SIGINT and abort during
  * bring-up, and of the leftovers of a kill -9. Needs root, iproute2, util-linux and openssh.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { cleanupNetnsLeftovers, findNetnsLeftovers, netnsProvider } from '../../src/hpc/backends/netns/netns-provider.js';
+import { hostStateFor } from '../../src/hpc/backends/registry.js';
 import type { BackendContext, Cluster, Host, Topology } from '../../src/hpc/backends/types.js';
 import type { Logger } from '../../src/engine/graph/task-def.js';
+import { NETNS, commands, gate } from '../support/requirements.js';
 import { until } from '../support/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const missing = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'ssh', 'bash'].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
-if (!existsSync('/usr/sbin/sshd')) missing.push('/usr/sbin/sshd');
-const why = process.getuid?.() !== 0 ? 'needs root for namespaces, bridge and mounts' : missing.length ? `missing ${missing.join(', ')}` : '';
-if (why && process.env['CI'] === 'true') throw new Error(`netns provider test cannot run under CI: ${why}`);
+const { describe } = gate('netns provider test', [...NETNS, ...commands('ssh', 'bash')]);
 
 const small: Topology = { name: 'tiny', head_nodes: { count: 1, vcpus: 1, memory_gib: 1 }, compute_nodes: { count: 1, vcpus: 1, memory_gib: 1, gpus: 0 } };
 // Larger than any test machine on purpose: the declared sizes must survive, with a note.
@@ -28,7 +27,7 @@ const quiet: Logger = { info: () => undefined, warn: () => undefined, debug: () 
 let stateDir = '';
 
 function config(subnet = '10.81.0.0/24'): Record<string, unknown> {
-  return { kind: 'netns', subnet, bridge: 'bnb', scale_to_host: true, time_scale: 0.01, state_dir: stateDir, ready_timeout_s: 20 };
+  return { kind: 'netns', subnet, bridge: 'bnb', scale_to_host: true, time_scale: 0.01, state_dir: stateDir, ready_timeout_s: 20, host_state: hostStateFor('netns') };
 }
 
 function ctxWith(signal = new AbortController().signal, info: (m: string) => void = () => undefined): BackendContext {
@@ -72,7 +71,7 @@ async function freezeFirstHost(): Promise<{ id: string; bridge: string }> {
 /** `up` in a child process that prints `UP <id>` and then stays alive, or `TORN-DOWN <error>`. */
 function upInChild(topology: Topology): { child: ReturnType<typeof spawn>; output: () => string; printed: (re: RegExp) => Promise<string> } {
   const script = join(stateDir, 'child.mts');
-  writeFileSync(script, `import { netnsProvider } from ${JSON.stringify(join(root, 'src/backends/netns/netns-provider.ts'))};
+  writeFileSync(script, `import { netnsProvider } from ${JSON.stringify(join(root, 'src/hpc/backends/netns/netns-provider.ts'))};
 const ac = new AbortController();
 process.on('SIGINT', () => ac.abort());
 const log = { info: () => undefined, warn: () => undefined, debug: () => undefined };
@@ -97,7 +96,7 @@ try {
   return { child, output: () => out, printed };
 }
 
-describe.skipIf(Boolean(why))(`netns provider (skipped: ${why || 'n/a'})`, () => {
+describe('netns provider', () => {
   afterEach(async () => {
     await cleanupNetnsLeftovers({ state_dir: stateDir });
     rmSync(stateDir, { recursive: true, force: true });

@@ -12,18 +12,15 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
 import type { NetnsState } from '../../src/hpc/backends/netns/netns-state.js';
 import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { REPO } from './engine-project.js';
+import { NETNS, SLURM, files, gate } from '../support/requirements.js';
 import { until } from '../support/wait.js';
 
-const tools = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'munge', 'squeue'];
-const missing = tools.filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
-for (const f of ['/usr/sbin/sshd', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged', join(REPO, 'dist/cli/main.js')]) if (!existsSync(f)) missing.push(f);
-const why = process.getuid?.() !== 0 ? 'needs root for namespaces, bridge and mounts' : missing.length ? `missing ${missing.join(', ')}` : '';
-if (why && process.env['CI'] === 'true') throw new Error(`SLURM crash test cannot run under CI: ${why}`);
+const { describe } = gate('SLURM crash test', [...NETNS, ...SLURM, ...files(join(REPO, 'dist/cli/main.js'))]);
 
 const JOBS = 4;
 /** Four jobs of about 3 s real each (time_scale 0.01), arriving about 1 s apart. */
@@ -109,7 +106,7 @@ function eventsOf(logFile: string): { kind: string; taskId?: string; error?: str
   return readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; taskId?: string; error?: string });
 }
 
-describe.skipIf(why !== '')('kill -9 during a workload run on real SLURM, then a rerun', () => {
+describe('kill -9 during a workload run on real SLURM, then a rerun', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'bench-slurm-crash-'));
     for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });

@@ -9,28 +9,26 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cleanupNetnsLeftovers, netnsProvider } from '../../src/hpc/backends/netns/netns-provider.js';
+import { hostStateFor } from '../../src/hpc/backends/registry.js';
 import { slurmScheduler, type SlurmRunResult } from '../../src/hpc/backends/slurm/index.js';
 import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../../src/hpc/backends/types.js';
 import { computeRunMetrics } from '../../src/hpc/metrics/index.js';
 import type { JobSpec } from '../../src/hpc/workload/job.js';
 import { expectCompletedAsSubmitted } from '../support/slurm-records.js';
 import { namespaceInodes, processesIn, type Proc } from '../support/procs.js';
+import { NETNS, SLURM, gate } from '../support/requirements.js';
 import { eventually } from '../support/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const tools = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'munge', 'sinfo', 'sbatch', 'squeue'];
-const missing = tools.filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
-for (const f of ['/usr/sbin/sshd', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged']) if (!existsSync(f)) missing.push(f);
-const why = process.getuid?.() !== 0 ? 'needs root for namespaces, bridge and mounts' : missing.length ? `missing ${missing.join(', ')}` : '';
-if (why && process.env['CI'] === 'true') throw new Error(`SLURM netns test cannot run under CI: ${why}`);
+const { describe } = gate('SLURM netns test', [...NETNS, ...SLURM]);
 
 const topology: Topology = { name: 'slurm-it', head_nodes: { count: 1, vcpus: 1, memory_gib: 1 }, compute_nodes: { count: 2, vcpus: 4, memory_gib: 4, gpus: 1 } };
 const TIME_SCALE = 0.1;
 const stateDir = mkdtempSync(join(tmpdir(), 'bench-slurm-it-'));
-const providerConfig = { kind: 'netns', subnet: '10.82.0.0/24', bridge: 'bnb', scale_to_host: true, state_dir: stateDir, ready_timeout_s: 30 };
+const providerConfig = { kind: 'netns', subnet: '10.82.0.0/24', bridge: 'bnb', scale_to_host: true, state_dir: stateDir, ready_timeout_s: 30, host_state: hostStateFor('netns') };
 const schedulerConfig = parse(readFileSync(join(root, 'conf/scheduler/slurm.yaml'), 'utf8')) as Record<string, unknown>;
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 const ctx: BackendContext = { signal: new AbortController().signal, log: quiet, workDir: stateDir };
@@ -51,7 +49,7 @@ function workload(): JobSpec[] {
 
 const daemons = (ps: Proc[]) => ps.filter((p) => /^(slurmctld|slurmd|slurmstepd|munged)$/.test(p.comm));
 
-describe.skipIf(why !== '')('SLURM on netns hosts', () => {
+describe('SLURM on netns hosts', () => {
   let cluster: Cluster | undefined;
   let handle: SchedulerHandle | undefined;
   let inodes = new Set<string>();

@@ -8,12 +8,13 @@
  * it runs or fails, never skips.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cleanupNetnsLeftovers, netnsProvider } from '../../src/hpc/backends/netns/netns-provider.js';
+import { hostStateFor } from '../../src/hpc/backends/registry.js';
 import { slurmScheduler, type SlurmRunResult } from '../../src/hpc/backends/slurm/index.js';
 import { sshProvider } from '../../src/hpc/backends/ssh/ssh-provider.js';
 import type { BackendContext, Cluster, Host, SchedulerHandle, Topology } from '../../src/hpc/backends/types.js';
@@ -21,19 +22,16 @@ import { SshPool, sshTarget } from '../../src/hpc/remote/ssh-pool.js';
 import type { JobSpec } from '../../src/hpc/workload/job.js';
 import { expectCompletedAsSubmitted } from '../support/slurm-records.js';
 import { namespaceInodes, processesIn, type Proc } from '../support/procs.js';
+import { NETNS, SLURM, gate } from '../support/requirements.js';
 import { eventually } from '../support/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const tools = ['ip', 'nsenter', 'unshare', 'ssh-keygen', 'munge', 'sinfo', 'sbatch', 'squeue'];
-const missing = tools.filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
-for (const f of ['/usr/sbin/sshd', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/sbin/munged']) if (!existsSync(f)) missing.push(f);
-const why = process.getuid?.() !== 0 ? 'needs root for namespaces, bridge and mounts' : missing.length ? `missing ${missing.join(', ')}` : '';
-if (why && process.env['CI'] === 'true') throw new Error(`SLURM over provider ssh test cannot run under CI: ${why}`);
+const { describe } = gate('SLURM over provider ssh test', [...NETNS, ...SLURM]);
 
 const topology: Topology = { name: 'slurm-ssh-it', head_nodes: { count: 1, vcpus: 1, memory_gib: 1 }, compute_nodes: { count: 2, vcpus: 4, memory_gib: 4, gpus: 1 } };
 const TIME_SCALE = 0.1;
 const stateDir = mkdtempSync(join(tmpdir(), 'bench-slurm-ssh-it-'));
-const netnsConfig = { kind: 'netns', subnet: '10.87.0.0/24', bridge: 'bns', scale_to_host: true, state_dir: stateDir, ready_timeout_s: 30 };
+const netnsConfig = { kind: 'netns', subnet: '10.87.0.0/24', bridge: 'bns', scale_to_host: true, state_dir: stateDir, ready_timeout_s: 30, host_state: hostStateFor('netns') };
 const adminConfig = parse(readFileSync(join(root, 'conf/scheduler/slurm.yaml'), 'utf8')) as Record<string, unknown>;
 /** bench's config for the run: bf_interval differs from the admin's (1), so it is reported as not applied. */
 const benchConfig = { kind: 'slurm', SelectType: 'select/cons_tres', SchedulerParameters: { bf_interval: 30 } };
@@ -49,7 +47,7 @@ function workload(n = 6): JobSpec[] {
 
 const daemons = (ps: Proc[]) => ps.filter((p) => /^(slurmctld|slurmd|slurmstepd|munged)$/.test(p.comm)).map((p) => `${p.comm}:${p.pid}`).sort();
 
-describe.skipIf(why !== '')('SLURM bench does not manage, over provider ssh', () => {
+describe('SLURM bench does not manage, over provider ssh', () => {
   let netns: Cluster | undefined;
   let admin: SchedulerHandle | undefined;
   let login: Cluster;

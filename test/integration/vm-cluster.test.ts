@@ -6,11 +6,11 @@
  * stopped by PID. (vm-slurm.test.ts covers the QEMU-direct runtime.) Needs root (bridge and
  * taps), qemu, libvirt (libvirt-daemon-system), mmdebstrap and mkfs.ext4.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildImage, type BuiltImage } from '../../src/hpc/image/build-image.js';
 import type { ImageConfig } from '../../src/hpc/image/image-fingerprint.js';
@@ -20,13 +20,11 @@ import { ensureLibvirtd, listDomains, type StartedDaemon } from '../../src/hpc/b
 import { probeSsh } from '../../src/hpc/remote/wait-ssh.js';
 import type { Topology } from '../../src/hpc/backends/types.js';
 import { exited, links, qemuPids } from '../support/procs.js';
+import { LIBVIRT, VM, gate } from '../support/requirements.js';
 import { until } from '../support/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const missing = ['qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'mkfs.ext4', 'ssh-keygen', 'ip', 'virsh', 'libvirtd', 'virtlogd']
-  .filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
-const why = process.getuid?.() !== 0 ? 'needs root for the bridge and taps' : missing.length ? `missing ${missing.join(', ')}` : '';
-if (why && process.env['CI'] === 'true') throw new Error(`VM integration test cannot run under CI: ${why}`);
+const { describe } = gate('VM integration test', [...VM, ...LIBVIRT]);
 
 const topology: Topology = { name: 'tiny', head_nodes: { count: 1, vcpus: 1, memory_gib: 1 }, compute_nodes: { count: 1, vcpus: 1, memory_gib: 1, gpus: 0 } };
 const log = { info: () => undefined, warn: () => undefined, debug: () => undefined };
@@ -55,7 +53,7 @@ function config(): Record<string, unknown> {
 /** Starts `up` in a child process; resolves once both QEMU processes are running. */
 async function upInChild(): Promise<{ child: ReturnType<typeof spawn>; id: string; out: () => string }> {
   const script = join(stateDir, 'child.mts');
-  writeFileSync(script, `import { libvirtProvider } from ${JSON.stringify(join(root, 'src/backends/libvirt/libvirt-provider.ts'))};
+  writeFileSync(script, `import { libvirtProvider } from ${JSON.stringify(join(root, 'src/hpc/backends/libvirt/libvirt-provider.ts'))};
 const ac = new AbortController();
 process.on('SIGINT', () => ac.abort());
 const log = { info: () => undefined, warn: () => undefined, debug: () => undefined };
@@ -73,7 +71,7 @@ catch (e) { console.log('TORN-DOWN ' + String(e)); }
   return { child, id: state.id, out: () => out };
 }
 
-describe.skipIf(Boolean(why))(`VM cluster (skipped: ${why || 'n/a'})`, () => {
+describe('VM cluster', () => {
   beforeAll(async () => {
     // The project's own image config, so the cached image is the one runs use.
     const cfg = parse(readFileSync(join(root, 'conf/image/debian.yaml'), 'utf8')) as ImageConfig;

@@ -5,11 +5,10 @@
  * job record checked, the run's metrics computed, then teardown with nothing left behind. Runs
  * under TCG where KVM does not work. Needs root (bridge and taps), qemu, mmdebstrap and mkfs.ext4.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cleanupLeftovers, findLeftovers, libvirtProvider } from '../../src/hpc/backends/libvirt/libvirt-provider.js';
 import { schedulerFor } from '../../src/hpc/backends/registry.js';
@@ -19,12 +18,10 @@ import type { ImageConfig } from '../../src/hpc/image/image-fingerprint.js';
 import { computeRunMetrics, METRIC_NAMES } from '../../src/hpc/metrics/index.js';
 import { loadWorkload, type WorkloadConfig } from '../../src/hpc/workload/index.js';
 import { links, qemuPids } from '../support/procs.js';
+import { VM, gate } from '../support/requirements.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const missing = ['qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'mkfs.ext4', 'ssh-keygen', 'ip']
-  .filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
-const why = process.getuid?.() !== 0 ? 'needs root for the bridge and taps' : missing.length ? `missing ${missing.join(', ')}` : '';
-if (why && process.env['CI'] === 'true') throw new Error(`VM SLURM integration test cannot run under CI: ${why}`);
+const { describe } = gate('VM SLURM integration test', VM);
 
 const yamlFile = <T>(path: string): T => parse(readFileSync(join(root, path), 'utf8')) as T;
 const topology = yamlFile<Topology>('conf/topology/tiny.yaml');
@@ -37,7 +34,7 @@ let image: BuiltImage;
 let stateDir: string;
 let slurm: Scheduler;
 
-describe.skipIf(Boolean(why))(`SLURM in VMs (skipped: ${why || 'n/a'})`, () => {
+describe('SLURM in VMs', () => {
   beforeAll(async () => {
     const s = await schedulerFor('libvirt', 'slurm');
     if (typeof s === 'string') throw new Error(s);

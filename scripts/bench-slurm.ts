@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { cleanupNetnsLeftovers, netnsProvider } from '../src/hpc/backends/netns/netns-provider.js';
+import { hostStateFor } from '../src/hpc/backends/registry.js';
 import { slurmScheduler, type SlurmRunResult } from '../src/hpc/backends/slurm/index.js';
 import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../src/hpc/backends/types.js';
 import { SshPool, sshTarget } from '../src/hpc/remote/ssh-pool.js';
@@ -36,7 +37,8 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m] ?? 0 : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 };
 const stateDir = mkdtempSync(join(tmpdir(), 'bench-slurm-'));
-const providerConfig = { ...(parse(readFileSync('conf/provider/netns.yaml', 'utf8')) as Record<string, unknown>), subnet, state_dir: stateDir };
+// Per-host SLURM and munge folders, from the scheduler descriptors, as cluster:provision passes them.
+const providerConfig = { ...(parse(readFileSync('conf/provider/netns.yaml', 'utf8')) as Record<string, unknown>), subnet, state_dir: stateDir, host_state: hostStateFor('netns') };
 const schedulerConfig = parse(readFileSync('conf/scheduler/slurm.yaml', 'utf8')) as Record<string, unknown>;
 const abort = new AbortController();
 process.once('SIGINT', () => abort.abort());

@@ -21,6 +21,11 @@ export const workloadRun: ArtifactTaskDef = {
   needs: ['scheduler:configure'],
   // The whole scheduler and topology are read: the simulator's schedule depends on every modelled key.
   reads: ['workload', 'seed', 'scheduler', 'topology', 'provider'],
+  // A trace's content decides the schedule: editing the file in place must rerun the runs.
+  inputsFrom: (config) => {
+    const w = config['workload'] as { kind?: unknown; path?: unknown } | undefined;
+    return w?.kind === 'trace' && typeof w.path === 'string' ? [w.path] : [];
+  },
   repeats: true,
   uses: { cpus: 1 },
   timeoutMs: 60 * 60_000,

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { globSync as GlobSync } from 'tinyglobby';
 import { BlobStore } from '../engine/cache/blob-store.js';
 import { SqliteStore } from '../engine/cache/sqlite-store.js';
@@ -62,12 +62,25 @@ export async function openProject(root: string, overrides: string[]): Promise<{ 
       }
       byDef.set(task.def, r);
     }
-    return r;
+    return task.def.inputsFrom ? withConfigInputs(r, task, root, hasher) : r;
   };
   const codeByName = bf.codeOf ?? (() => ({}));
   const codeOf = (task: Task): Record<string, string> => codeByName(task.name);
   const project = { root, cacheDir, store, blobs: new BlobStore(cacheDir), graph: built.graph, hasher, inputsOf, codeOf, budget: budgetOf(sw.sweep.base) };
   return { project, diagnostics };
+}
+
+/** The def's inputs plus the files this instance's config names (`inputsFrom`), by project-relative path where inside. */
+function withConfigInputs(base: Record<string, string>, task: Task, root: string, hasher: FileHasher): Record<string, string> {
+  const files = task.def.inputsFrom?.(task.config) ?? [];
+  if (!files.length) return base;
+  const r = Object.assign(Object.create(null) as Record<string, string>, base);
+  for (const f of files) {
+    const rel = relative(root, resolve(root, f));
+    const key = rel.startsWith('..') || isAbsolute(rel) ? resolve(root, f) : rel;
+    r[key] = hasher.digest(key);
+  }
+  return r;
 }
 
 /** Plain paths skip the glob walk: the common case costs one stat. `glob` is loaded when some pattern needs it. */

@@ -61,6 +61,12 @@ interface TaskDefBase {
   reads?: string[];
   /** Input file globs relative to the project root. */
   inputs?: string[];
+  /**
+   * Files the instance's config names (a trace at `workload.path`), found from its config slice
+   * rather than listed by hand: each is an input of that instance only, hashed like `inputs`.
+   * Paths are project-relative or absolute; a missing file counts as changed, not as an error.
+   */
+  inputsFrom?(config: Record<string, unknown>): string[];
   /** `point`: one instance per distinct config slice; `sweep`: one instance over all points. */
   scope?: 'point' | 'sweep';
   /** One instance per repetition index: trials must never collapse into one. */

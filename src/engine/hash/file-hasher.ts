@@ -3,7 +3,7 @@
  * not reread, so a no-op run reads no input; a touch rehashes but yields the same digest.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { sha256Hex } from './canonical-json.js';
 
 export interface FileStat {
@@ -23,20 +23,20 @@ export class FileHasher {
     private readonly known: Map<string, FileStat>,
   ) {}
 
-  /** sha256 of a project-relative file, or `missing`. */
+  /** sha256 of a project-relative (or absolute) file, or `missing`. */
   digest(rel: string): string {
     const hit = this.memo.get(rel);
     if (hit) return hit;
     let result: string;
     try {
-      const st = statSync(join(this.root, rel), { bigint: true });
+      const st = statSync(resolve(this.root, rel), { bigint: true });
       const size = Number(st.size);
       const mtimeNs = st.mtimeNs.toString();
       const ino = Number(st.ino);
       const prev = this.known.get(rel);
       if (prev && prev.size === size && prev.mtimeNs === mtimeNs && prev.ino === ino) result = prev.sha256;
       else {
-        result = sha256Hex(readFileSync(join(this.root, rel)));
+        result = sha256Hex(readFileSync(resolve(this.root, rel)));
         this.changed.push({ path: rel, size, mtimeNs, ino, sha256: result });
       }
     } catch {

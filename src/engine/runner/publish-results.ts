@@ -5,7 +5,7 @@
  * copied and the link always shows the latest commit), and files a task lists in `publish` are
  * copied to `results/` top level (copies, so they survive `bench clean` / `bench gc`).
  */
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readlinkSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlobStore } from '../cache/blob-store.js';
 import type { Task, TaskGraph, TaskId } from '../graph/task-graph.js';
@@ -39,12 +39,23 @@ export function publishResults(o: { root: string; graph: TaskGraph; blobs: BlobS
       const src = join(o.blobs.dirOf(digest), file);
       if (!existsSync(src)) continue;
       const dest = join(resultsDir, file);
-      copyFileSync(src, `${dest}.tmp-${process.pid}`);
-      renameSync(`${dest}.tmp-${process.pid}`, dest);
+      // A no-op run leaves published files alone (same inode, same mtime): watchers and rsync see no change.
+      if (!sameContent(src, dest)) {
+        copyFileSync(src, `${dest}.tmp-${process.pid}`);
+        renameSync(`${dest}.tmp-${process.pid}`, dest);
+      }
       made.push(dest);
     }
   }
   return made;
+}
+
+function sameContent(a: string, b: string): boolean {
+  try {
+    return statSync(a).size === statSync(b).size && readFileSync(a).equals(readFileSync(b));
+  } catch {
+    return false;
+  }
 }
 
 function linkTarget(p: string): string | undefined {

@@ -8,8 +8,9 @@ import { reportFidelity } from './tasks/fidelity.js';
 import { imageBuild } from './tasks/image.js';
 import { metrics } from './tasks/metrics.js';
 import { reportPareto } from './tasks/report.js';
+import { trackMlflow } from './tasks/track.js';
 import { workloadRun } from './tasks/workload.js';
 
 export default {
-  tasks: [imageBuild, clusterProvision, schedulerConfigure, workloadRun, metrics, reportPareto, reportFidelity],
+  tasks: [imageBuild, clusterProvision, schedulerConfigure, workloadRun, metrics, reportPareto, reportFidelity, trackMlflow],
 } satisfies Benchfile;

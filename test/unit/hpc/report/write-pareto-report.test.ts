@@ -16,14 +16,15 @@ afterEach(async () => {
 });
 
 describe('writeParetoReport', () => {
-  it('writes metrics.arrow and report.html and returns the front table', async () => {
+  it('writes metrics.arrow and report.html and returns the fronts per group', async () => {
     const resultsDir = join(dir, 'results');
     const points = sampleSweep();
     const r = await writeParetoReport({ resultsDir, points, objectives: OBJECTIVES, definitions: DEFINITIONS, provenance: { toolVersion: '0.1.0', date: 'today' } });
     expect((await readdir(resultsDir)).sort()).toEqual(['metrics.arrow', 'report.html']);
     expect(tableToSweepMetrics(await readArrowFile(r.files.metrics))).toHaveLength(points.length);
     expect(await readFile(r.files.report, 'utf8')).toMatch(/^<!doctype html>/);
-    expect(r.frontTable).toContain('points on the front');
+    expect(r.groups.map((g) => g.label)).toEqual(['workload=mixed']);
+    expect(r.frontTable).toContain('workload=mixed:');
     expect(Array.from(r.ranking.rank).filter((x) => x === 1).length).toBeGreaterThan(0);
   });
 });

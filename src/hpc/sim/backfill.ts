@@ -5,11 +5,12 @@
  */
 import type { JobSpec } from '../workload/job.js';
 import { NONE, type JobQueue } from './job-queue.js';
+import type { Conservative } from './conservative.js';
 import type { Allocation, NodeState } from './placement.js';
 import type { Projection } from './projection.js';
 import { reserve, type Reservation } from './reservation.js';
 import type { RunningSet } from './running-set.js';
-import type { SimPolicy } from './simulate.js';
+import type { SimObserver, SimPolicy } from './simulate.js';
 
 /** What one scheduling pass at time `t` works on. */
 export interface Pass {
@@ -21,9 +22,12 @@ export interface Pass {
   scratch: NodeState;
   /** EASY only: the free resources once some of the running jobs have ended. */
   projection: Projection | undefined;
+  /** Conservative only: the plan kept from event to event. */
+  cons: Conservative | undefined;
   jobs: readonly JobSpec[];
   running: RunningSet;
   start: (j: number, alloc: Allocation, t: number, backfill: boolean) => void;
+  observer?: SimObserver | undefined;
   /** The last reservation, for the head and the state version it was worked out at. */
   reserved?: { head: number; version: number; res: Reservation };
 }
@@ -36,6 +40,7 @@ function reservationFor(p: Pass, headJob: number): Reservation {
   const last = p.reserved;
   if (last && last.head === headJob && last.version === p.state.version) return last.res;
   const res = reserve(p, p.jobs[headJob] as JobSpec);
+  if (res.shadow < Infinity) p.observer?.onReserve?.(p.jobs[headJob] as JobSpec, res.shadow, p.t);
   p.reserved = { head: headJob, version: p.state.version, res };
   return res;
 }
@@ -46,7 +51,7 @@ function tryBackfill(p: Pass, j: number, res: Reservation): void {
   let alloc = p.t + spec.walltime <= res.shadow ? p.state.place(spec, p.policy.placement) : undefined;
   let usesExtra = false;
   if (!alloc && res.fits && spec.cores <= res.totalExtraCores && spec.gpus <= res.totalExtraGpus) {
-    alloc = p.state.place(spec, p.policy.placement, res.extra());
+    alloc = res.pool ? p.state.place(spec, p.policy.placement) : p.state.place(spec, p.policy.placement, res.extra());
     usesExtra = alloc !== undefined;
   }
   if (!alloc) return;

@@ -1,139 +1,227 @@
 /**
- * Conservative backfilling: every queued job in priority order gets a reservation at its
- * earliest feasible time — now or when some planned allocation ends; a job starts now only if
- * that does not delay any earlier reservation. A planned allocation (a running job until its
- * estimated end, or a reservation) counts against a node for every window it intersects (a safe
- * bound).
+ * Conservative backfilling (Mu'alem & Feitelson 2001) on an availability profile. Every waiting
+ * job, in priority order, holds a reservation at the earliest time it fits for its whole
+ * estimate, given the running jobs and every other reservation; a job whose reservation is now
+ * starts now. Reservations persist from event to event, so a later job can never delay an
+ * earlier one. When a job ends before its estimate, the schedule is compressed: the reserved
+ * jobs, in priority order, are each taken out and put back at their earliest fit — never later
+ * than where they were, since that slot is still free.
  *
- * At each candidate time the cores and GPUs held by the planned allocations that intersect the
- * window are summed first, from running sums over the plan sorted by start and by end; only
- * where those totals leave room is the window built node by node and the job placed (placing
- * fails anyway where they do not). That keeps a pass from costing queue × plan × plan.
+ * Reservation models: `pool` plans cores and GPUs as two pools (the processor model of the
+ * literature: a job fits when enough are free in total, wherever they are); `nodes` plans each
+ * node's cores and GPUs, and a reservation holds the nodes the placement rule picked, as SLURM
+ * reserves nodes. In the pool model a job is placed on nodes only when it starts.
+ *
+ * Limits, as SLURM's backfill has them: a pass examines the first `backfillDepth` waiting jobs,
+ * and a job whose earliest start is beyond `backfillWindow` gets no reservation (it holds
+ * nothing back and is tried again at the next event).
  */
 import type { JobSpec } from '../workload/job.js';
 import type { Pass } from './backfill.js';
-import type { Allocation } from './placement.js';
+import { JobQueue, NONE } from './job-queue.js';
+import { MinHeap } from './min-heap.js';
+import type { Allocation, NodeState } from './placement.js';
+import { Profile } from './profile.js';
 
-interface Planned {
-  start: number;
-  end: number;
-  alloc: Allocation;
-  cores: number;
-  gpus: number;
-}
+/** How reservations hold resources: pooled totals, or specific nodes. */
+export type ReservationModel = 'pool' | 'nodes';
 
-/** Planned allocations, sorted by start and by end, with running sums of cores and GPUs. */
-class Plan {
-  readonly items: Planned[] = [];
-  readonly byEnd: Planned[] = [];
-  private readonly byStart: Planned[] = [];
-  /** Sums over the first i of byStart / byEnd: [cores, gpus] at 2i, 2i+1. */
-  private startSums = [0, 0];
-  private endSums = [0, 0];
-  /** Whether every planned start ≤ its end, which the sums rely on. */
-  private ordered = true;
-
-  add(x: Planned): void {
-    this.items.push(x);
-    this.ordered &&= x.start <= x.end;
-    this.startSums = insert(this.byStart, x, x.start, (y) => y.start);
-    this.endSums = insert(this.byEnd, x, x.end, (y) => y.end);
-  }
-
-  /** Cores and GPUs held by planned allocations that intersect [t0, t0 + wall). */
-  heldDuring(t0: number, wall: number): [number, number] {
-    const s = t0 + wall;
-    if (!this.ordered || !(s > t0)) return this.heldByScan(t0, wall);
-    // Those starting before the window ends, less those ending by its start (which all start before it ends).
-    const a = 2 * countBelow(this.byStart, (y) => y.start < s);
-    const b = 2 * countBelow(this.byEnd, (y) => y.end <= t0);
-    return [(this.startSums[a] as number) - (this.endSums[b] as number), (this.startSums[a + 1] as number) - (this.endSums[b + 1] as number)];
-  }
-
-  /** Candidate start times: `now`, then every later planned end, ascending. */
-  times(now: number): number[] {
-    if (!this.ordered) return [now, ...this.items.map((x) => x.end).filter((e) => e > now)].sort((a, b) => a - b);
-    const out = [now];
-    // The same time twice would give the same answer twice.
-    for (const x of this.byEnd) if (x.end > now && x.end !== out[out.length - 1]) out.push(x.end);
-    return out;
-  }
-
-  private heldByScan(t0: number, wall: number): [number, number] {
-    let cores = 0;
-    let gpus = 0;
-    for (const x of this.items) {
-      if (!overlaps(x, t0, wall)) continue;
-      cores += x.cores;
-      gpus += x.gpus;
-    }
-    return [cores, gpus];
-  }
-}
-
-const overlaps = (x: Planned, t0: number, wall: number) => x.start < t0 + wall && x.end > t0;
-
-/** How many items from the front satisfy `below` (which holds for a prefix). */
-function countBelow(items: Planned[], below: (y: Planned) => boolean): number {
-  let lo = 0;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (below(items[mid] as Planned)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Inserts x after every item with a key ≤ `key`; returns the new running sums. */
-function insert(items: Planned[], x: Planned, key: number, keyOf: (y: Planned) => number): number[] {
-  items.splice(countBelow(items, (y) => keyOf(y) <= key), 0, x);
-  const sums = [0, 0];
-  for (const y of items) sums.push((sums[sums.length - 2] as number) + y.cores, (sums[sums.length - 1] as number) + y.gpus);
-  return sums;
-}
+const duration = (spec: JobSpec) => (spec.walltime >= 0 ? spec.walltime : Infinity);
 
 function totals(alloc: Allocation): [number, number] {
-  let cores = 0;
-  let gpus = 0;
+  let c = 0;
+  let g = 0;
   for (let k = 0; k < alloc.nodes.length; k++) {
-    cores += alloc.cores[k] as number;
-    gpus += alloc.gpus[k] as number;
+    c += alloc.cores[k] as number;
+    g += alloc.gpus[k] as number;
   }
-  return [cores, gpus];
+  return [c, g];
 }
 
-/** Conservative backfilling over the queue in priority order. */
-export function conservative(p: Pass, list: Iterable<number>): void {
-  const r = p.running;
-  const plan = new Plan();
-  for (let i = 0; i < r.length; i++) {
-    const j = r.at(i);
-    plan.add({ start: r.start[j] as number, end: r.estEnd[j] as number, alloc: r.alloc[j] as Allocation, cores: r.cores[j] as number, gpus: r.gpus[j] as number });
+export class Conservative {
+  private readonly total: Profile;
+  /** Nodes model: one profile per node; the total profile is their sum. */
+  private readonly perNode: Profile[] | undefined;
+  /** Each job's reserved start (NaN: none), and what it holds (totals; nodes in the nodes model). */
+  private readonly resStart: Float64Array;
+  private readonly resEnd: Float64Array;
+  private readonly resCores: Float64Array;
+  private readonly resGpus: Float64Array;
+  private readonly resAlloc: (Allocation | undefined)[];
+  /** Reserved starts, to find the jobs due now; entries of a moved reservation are skipped. */
+  private readonly due = new MinHeap();
+  /** Ranked orders: the waiting jobs without a reservation, in the same order. */
+  private readonly unreserved: JobQueue | undefined;
+  private readonly collected: Int32Array;
+  private stamp = 0;
+  private compress = false;
+  private readonly cap: NodeState;
+  private readonly bufCores: Float64Array;
+  private readonly bufGpus: Float64Array;
+
+  constructor(jobs: readonly JobSpec[], state: NodeState, private readonly model: ReservationModel, ranks: Int32Array | undefined) {
+    this.total = new Profile(state.totalFreeCores, state.totalFreeGpus);
+    if (model === 'nodes') this.perNode = Array.from(state.capCores, (c, n) => new Profile(c, state.capGpus[n] as number));
+    const n = jobs.length;
+    this.resStart = new Float64Array(n).fill(NaN);
+    this.resEnd = new Float64Array(n);
+    this.resCores = new Float64Array(n);
+    this.resGpus = new Float64Array(n);
+    this.resAlloc = new Array<Allocation | undefined>(n);
+    this.unreserved = ranks ? new JobQueue(jobs, ranks, false) : undefined;
+    this.collected = new Int32Array(n);
+    this.cap = state.clone();
+    this.bufCores = new Float64Array(state.capCores.length);
+    this.bufGpus = new Float64Array(state.capCores.length);
   }
-  const free = p.scratch;
-  free.reset();
-  const allCores = free.totalFreeCores;
-  const allGpus = free.totalFreeGpus;
-  let blocked = false;
-  let k = 0;
-  for (const j of list) {
-    const spec = p.jobs[j] as JobSpec;
-    if (k++ > p.policy.backfillDepth) break;
-    for (const t0 of plan.times(p.t)) {
-      const [cores, gpus] = plan.heldDuring(t0, spec.walltime);
-      if (spec.cores > allCores - cores || spec.gpus > allGpus - gpus) continue;
-      free.reset();
-      for (const x of plan.items) if (overlaps(x, t0, spec.walltime)) free.take(x.alloc);
-      const alloc = free.place(spec, p.policy.placement);
-      if (!alloc) continue;
-      // Beyond the window a job gets no reservation, so it holds nothing back.
-      if (t0 > p.t + (p.policy.backfillWindow ?? Infinity)) break;
-      const [c, g] = totals(alloc);
-      plan.add({ start: t0, end: t0 + spec.walltime, alloc, cores: c, gpus: g });
-      if (t0 === p.t) p.start(j, alloc, p.t, blocked);
-      else blocked = true;
-      break;
+
+  /** Job j arrived in the queue. */
+  arrived(j: number): void {
+    this.unreserved?.add(j);
+  }
+
+  /** Running job j ended at t, estimated to end at estEnd: what it held from t on is free again. */
+  ended(t: number, estEnd: number, alloc: Allocation): void {
+    if (!(t < estEnd)) return;
+    this.hold(t, estEnd, alloc, 1);
+    this.compress = true;
+  }
+
+  /** The next time a reservation falls due, or Infinity. */
+  nextWake(): number {
+    while (this.due.size > 0) {
+      const t = this.due.peekKey();
+      const j = this.due.peekVal();
+      if (this.resStart[j] === t) return t;
+      this.due.pop();
     }
+    return Infinity;
+  }
+
+  /** One scheduling pass at p.t over the waiting jobs in priority order (`list`, or the ranked queue). */
+  pass(p: Pass, list: readonly number[] | undefined): void {
+    this.total.dropBefore(p.t);
+    if (this.perNode) for (const prof of this.perNode) prof.dropBefore(p.t);
+    const depth = Number.isNaN(p.policy.backfillDepth) ? Infinity : Math.max(0, Math.floor(p.policy.backfillDepth));
+    if (list || this.compress || !this.unreserved) {
+      let k = 0;
+      for (const j of list ?? p.queue.inOrder()) {
+        if (k++ >= depth) break;
+        if (this.compress && this.resStart[j] === this.resStart[j]) this.release(j);
+        if (!(this.resStart[j] === this.resStart[j])) this.reserve(p, j);
+      }
+    } else {
+      const last = depth >= p.queue.length ? Infinity : depth === 0 ? NONE : p.queue.kth(depth);
+      for (let r = this.unreserved.nextWaiting(0); r !== NONE && r <= last; r = this.unreserved.nextWaiting(r + 1)) this.reserve(p, p.queue.jobAtRank(r));
+    }
+    this.compress = false;
+    this.startDue(p, list);
+  }
+
+  /** Gives job j its earliest reservation, if it has one within the window. */
+  private reserve(p: Pass, j: number): void {
+    const spec = p.jobs[j] as JobSpec;
+    const dur = duration(spec);
+    const limit = p.t + (p.policy.backfillWindow ?? Infinity);
+    let s: number;
+    let alloc: Allocation | undefined;
+    if (this.model === 'pool') s = this.total.earliest(p.t, dur, spec.cores, spec.gpus);
+    else [s, alloc] = this.earliestOnNodes(p, spec, dur);
+    if (!(s <= limit)) return;
+    const [c, g] = alloc ? totals(alloc) : [spec.cores, spec.gpus];
+    this.resStart[j] = s;
+    this.resEnd[j] = s + dur;
+    this.resCores[j] = c;
+    this.resGpus[j] = g;
+    this.resAlloc[j] = alloc;
+    this.hold(s, s + dur, alloc, -1, c, g);
+    this.due.push(s, j);
+    this.unreserved?.remove(j);
+    p.observer?.onReserve?.(spec, s, p.t);
+  }
+
+  /** Takes job j's reservation out of the plan. */
+  private release(j: number): void {
+    const s = this.resStart[j] as number;
+    this.hold(s, this.resEnd[j] as number, this.resAlloc[j], 1, this.resCores[j] as number, this.resGpus[j] as number);
+    this.resStart[j] = NaN;
+    this.resAlloc[j] = undefined;
+    this.unreserved?.add(j);
+  }
+
+  /** Adds (sign = 1) or subtracts an allocation over [t0, t1) in the profiles. */
+  private hold(t0: number, t1: number, alloc: Allocation | undefined, sign: number, cores?: number, gpus?: number): void {
+    const [c, g] = cores !== undefined && gpus !== undefined ? [cores, gpus] : alloc ? totals(alloc) : [0, 0];
+    this.total.add(t0, t1, sign * c, sign * g);
+    if (!this.perNode || !alloc) return;
+    for (let k = 0; k < alloc.nodes.length; k++) (this.perNode[alloc.nodes[k] as number] as Profile).add(t0, t1, sign * (alloc.cores[k] as number), sign * (alloc.gpus[k] as number));
+  }
+
+  /**
+   * Nodes model: the earliest time the placement rule finds room on every node's fewest free
+   * resources over the job's whole estimate, and where. Only times at which the totals fit are
+   * tried; the free resources change only at profile boundaries, so those are the candidates.
+   */
+  private earliestOnNodes(p: Pass, spec: JobSpec, dur: number): [number, Allocation | undefined] {
+    const nodes = this.perNode as Profile[];
+    for (let s = p.t; s < Infinity; s = this.total.nextBoundary(s)) {
+      s = this.total.earliest(s, dur, spec.cores, spec.gpus);
+      if (s === Infinity) break;
+      for (let n = 0; n < nodes.length; n++) {
+        const [c, g] = (nodes[n] as Profile).minOver(s, s + dur);
+        this.bufCores[n] = c;
+        this.bufGpus[n] = g;
+      }
+      this.cap.assign(this.bufCores, this.bufGpus);
+      const alloc = this.cap.place(spec, p.policy.placement);
+      if (alloc) return [s, alloc];
+    }
+    return [Infinity, undefined];
+  }
+
+  /** Starts, in priority order, every job whose reservation is now. */
+  private startDue(p: Pass, list: readonly number[] | undefined): void {
+    const stamp = ++this.stamp;
+    const due: number[] = [];
+    while (this.due.size > 0 && this.due.peekKey() <= p.t) {
+      const t = this.due.peekKey();
+      const j = this.due.pop();
+      if (this.resStart[j] !== t || this.collected[j] === stamp || !p.queue.has(j)) continue;
+      this.collected[j] = stamp;
+      due.push(j);
+    }
+    if (due.length === 0) return;
+    const pos = list ? new Map(list.map((j, i) => [j, i])) : undefined;
+    const rank = (j: number) => (pos ? (pos.get(j) as number) : p.queue.rank(j));
+    due.sort((a, b) => rank(a) - rank(b));
+    const firstWaiting = this.firstNotDue(p, list, stamp);
+    for (const j of due) this.startNow(p, j, firstWaiting !== undefined && rank(firstWaiting) < rank(j));
+  }
+
+  /** The first waiting job in priority order that does not start now. */
+  private firstNotDue(p: Pass, list: readonly number[] | undefined, stamp: number): number | undefined {
+    if (list) return list.find((j) => this.collected[j] !== stamp);
+    for (let r = p.queue.nextWaiting(0); r !== NONE; r = p.queue.nextWaiting(r + 1)) {
+      const j = p.queue.jobAtRank(r);
+      if (this.collected[j] !== stamp) return j;
+    }
+    return undefined;
+  }
+
+  private startNow(p: Pass, j: number, backfilled: boolean): void {
+    const spec = p.jobs[j] as JobSpec;
+    const alloc = this.resAlloc[j] ?? p.state.place(spec, p.policy.placement);
+    if (!alloc) {
+      // Pool model only: the pooled totals fit but the nodes do not (a GPU node without a free core).
+      this.release(j);
+      return;
+    }
+    const [c, g] = totals(alloc);
+    const dur = duration(spec);
+    // Placement may give a fixed-node request more than it asked; the plan holds what it got.
+    if (c !== this.resCores[j] || g !== this.resGpus[j]) this.total.add(p.t, p.t + dur, (this.resCores[j] as number) - c, (this.resGpus[j] as number) - g);
+    this.resStart[j] = NaN;
+    this.resAlloc[j] = undefined;
+    p.start(j, alloc, p.t, backfilled);
   }
 }

@@ -69,6 +69,11 @@ export class JobQueue {
     }
   }
 
+  /** Job j's rank in the queue order. */
+  rank(j: number): number {
+    return this.rankOf[j] as number;
+  }
+
   jobAtRank(r: number): number {
     return this.jobAt[r] as number;
   }

@@ -29,6 +29,10 @@ export class MinHeap {
     return this.keys[0] as number;
   }
 
+  peekVal(): number {
+    return this.vals[0] as number;
+  }
+
   /** Removes the smallest pair and returns its value. */
   pop(): number {
     const top = this.vals[0] as number;

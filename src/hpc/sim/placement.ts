@@ -110,6 +110,20 @@ export class NodeState {
     this.changes++;
   }
 
+  /** Sets every node's free cores and GPUs (a plan's view of some interval), reusing the buffers. */
+  assign(cores: ArrayLike<number>, gpus: ArrayLike<number>): void {
+    this.totalFreeCores = 0;
+    this.totalFreeGpus = 0;
+    for (let i = 0; i < this.capCores.length; i++) {
+      this.freeCores[i] = cores[i] as number;
+      this.freeGpus[i] = gpus[i] as number;
+      this.totalFreeCores += cores[i] as number;
+      this.totalFreeGpus += gpus[i] as number;
+      this.mark(i);
+    }
+    this.changes++;
+  }
+
   take(a: Allocation, sign = 1): void {
     this.apply(a.nodes, a.cores, a.gpus, a.nodes.length, sign);
   }

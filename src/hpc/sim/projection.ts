@@ -40,7 +40,9 @@ export class Projection {
 
   /**
    * The shortest prefix, at least one job, after which the free totals cover the request — found
-   * from the jobs' totals alone — or -1 if even every running job ending does not cover it.
+   * from the jobs' totals alone — extended over the running jobs estimated to end at the same
+   * time as its last (all of them have ended by the shadow time), or -1 if even every running job
+   * ending does not cover it.
    */
   firstCovering(cores: number, gpus: number): number {
     const r = this.running;
@@ -56,18 +58,35 @@ export class Projection {
         c = c1;
         g = g1;
       }
-      this.coveredCores = c;
-      this.coveredGpus = g;
-      return k;
+    } else {
+      for (; k < r.length && (k < 1 || c < cores || g < gpus); k++) {
+        const j = r.at(k);
+        c += r.cores[j] as number;
+        g += r.gpus[j] as number;
+      }
+      if (!(k >= 1 && c >= cores && g >= gpus)) {
+        this.coveredCores = c;
+        this.coveredGpus = g;
+        return -1;
+      }
     }
-    for (; k < r.length && (k < 1 || c < cores || g < gpus); k++) {
+    const shadow = r.estEnd[r.at(k - 1)] as number;
+    for (; k < r.length && r.estEnd[r.at(k)] === shadow; k++) {
       const j = r.at(k);
       c += r.cores[j] as number;
       g += r.gpus[j] as number;
     }
     this.coveredCores = c;
     this.coveredGpus = g;
-    return k >= 1 && c >= cores && g >= gpus ? k : -1;
+    return k;
+  }
+
+  /** The end of the run of jobs from position k − 1 on that share its estimated end. */
+  tiesFrom(k: number): number {
+    const r = this.running;
+    const shadow = r.estEnd[r.at(k - 1)] as number;
+    while (k < r.length && r.estEnd[r.at(k)] === shadow) k++;
+    return k;
   }
 
   /** Remembers this moment for `freeAsOfMark`. */

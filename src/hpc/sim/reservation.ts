@@ -11,8 +11,10 @@ import type { Projection } from './projection.js';
 export class Reservation {
   /** When the head can start; Infinity if it never fits. */
   readonly shadow: number;
-  private readonly extraCores: number;
-  private readonly extraGpus: number;
+  private extraCores: number;
+  private extraGpus: number;
+  /** Pool model: the extra resources are totals only; nodes are not looked at. */
+  readonly pool: boolean;
   private readonly build: (() => NodeState) | undefined;
   private nodes: NodeState | undefined;
 
@@ -20,8 +22,9 @@ export class Reservation {
    * `extraCores`/`extraGpus` are the extra totals; `build` works out the extra resources node by
    * node, which only a job that would use them needs — about one reservation in ten.
    */
-  constructor(r: { shadow: number; extraCores: number; extraGpus: number; build: (() => NodeState) | undefined }) {
+  constructor(r: { shadow: number; extraCores: number; extraGpus: number; build: (() => NodeState) | undefined; pool?: boolean }) {
     this.shadow = r.shadow;
+    this.pool = r.pool ?? false;
     this.extraCores = r.extraCores;
     this.extraGpus = r.extraGpus;
     this.build = r.build;
@@ -33,7 +36,7 @@ export class Reservation {
 
   /** Whether the head fits at the shadow time, so that there are extra resources at all. */
   get fits(): boolean {
-    return this.build !== undefined;
+    return this.pool ? this.shadow < Infinity : this.build !== undefined;
   }
 
   get totalExtraCores(): number {
@@ -53,13 +56,18 @@ export class Reservation {
 
   /** A job started on the extra resources. */
   takeExtra(alloc: Allocation): void {
-    this.extra().take(alloc);
+    if (!this.pool) return this.extra().take(alloc);
+    for (let k = 0; k < alloc.nodes.length; k++) {
+      this.extraCores -= alloc.cores[k] as number;
+      this.extraGpus -= alloc.gpus[k] as number;
+    }
   }
 }
 
 /**
  * Lets running jobs end in estimated-end order until the head fits: the shadow time is when the
- * last of them ends. Placing is tried only once the totals cover the head, as they do from then on.
+ * last of them ends, and every job estimated to end by then counts as ended (Mu'alem & Feitelson's
+ * extra processors). Placing is tried only once the totals cover the head, as they do from then on.
  */
 export function reserve(p: Pass, head: JobSpec): Reservation {
   const projection = p.projection as Projection;
@@ -67,6 +75,10 @@ export function reserve(p: Pass, head: JobSpec): Reservation {
   projection.mark();
   let k = projection.firstCovering(head.cores, head.gpus);
   if (k < 0) return Reservation.never();
+  if (p.policy.reservation === 'pool') {
+    const shadow = running.estEnd[running.at(k - 1)] as number;
+    return new Reservation({ shadow, extraCores: projection.coveredCores - head.cores, extraGpus: projection.coveredGpus - head.gpus, build: undefined, pool: true });
+  }
   if (head.nodes <= 0 && !(head.gpus > 0) && Number.isInteger(head.cores) && head.cores >= 0) {
     // A packed request for whole cores and no GPU fits as soon as the totals cover it (no node of
     // the projection is over-committed) and takes exactly its cores: no need to place it yet.
@@ -84,6 +96,14 @@ export function reserve(p: Pass, head: JobSpec): Reservation {
     const extra = p.scratch;
     extra.copyFrom(projection.free);
     if (!extra.placeAndTake(head, p.policy.placement)) continue;
+    // Every job estimated to end by the shadow time has ended then: the head is placed on all of it.
+    const k1 = projection.tiesFrom(k);
+    if (k1 > k) {
+      k = k1;
+      projection.moveTo(k);
+      extra.copyFrom(projection.free);
+      if (!extra.placeAndTake(head, p.policy.placement)) throw new Error('the head does not fit once more jobs have ended');
+    }
     return new Reservation({ shadow: running.estEnd[running.at(k - 1)] as number, extraCores: extra.totalFreeCores, extraGpus: extra.totalFreeGpus, build: () => extra });
   }
   return Reservation.never();

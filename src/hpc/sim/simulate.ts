@@ -1,20 +1,24 @@
 /**
  * Discrete-event simulation of a batch scheduler on a cluster of nodes. Deterministic: the same
  * jobs and policy give the same schedule. The scheduler knows each job's requested walltime, not
- * its runtime; a job that reaches its walltime is killed (state `timeout`).
+ * its runtime; a job that reaches its walltime is killed (state `timeout`). At each event time,
+ * jobs that end are taken off first, then arrivals join the queue, then one scheduling pass runs.
  *
  * - `fcfs`: start jobs in priority order; stop at the first that does not fit.
  * - `easy` (Mu'alem & Feitelson 2001): as fcfs, then the first blocked job gets a reservation at
  *   the shadow time (the earliest time enough resources free up, by walltime estimates); a later
- *   job may start now if it fits and either ends before the shadow time or uses only the extra
- *   resources — what is left at the shadow time once the reserved job is placed, node by node.
- * - `conservative`: every queued job in priority order gets a reservation at its earliest
- *   feasible time; a job starts now only if that does not delay any earlier reservation. A
- *   planned allocation counts against a node for every window it intersects (a safe bound).
+ *   job may start now if it fits and either ends by the shadow time or uses only the extra
+ *   resources — what is left at the shadow time, once every running job estimated to end by then
+ *   has ended and the reserved job is placed.
+ * - `conservative`: every waiting job in priority order holds a reservation at its earliest
+ *   feasible time on an availability profile; see conservative.ts.
+ *
+ * `reservation: 'pool'` counts cores and GPUs as pools when reserving (the processor model of
+ * the literature); `'nodes'` (the default) reserves specific nodes, as SLURM does.
  */
 import type { JobRecord, JobSpec } from '../workload/job.js';
 import { easyBackfillList, easyBackfillRanked, type Pass } from './backfill.js';
-import { conservative } from './conservative.js';
+import { Conservative, type ReservationModel } from './conservative.js';
 import { JobQueue, NONE } from './job-queue.js';
 import { MinHeap } from './min-heap.js';
 import { NodeState, type Allocation, type PlacementRule } from './placement.js';
@@ -30,6 +34,8 @@ export interface SimPolicy {
   backfillDepth: number;
   /** Conservative only: how far ahead reservations are planned, seconds (SLURM bf_window). */
   backfillWindow?: number;
+  /** How EASY and conservative reservations hold resources; `nodes` when not given. */
+  reservation?: ReservationModel;
 }
 
 export interface SimNodeSpec {
@@ -56,6 +62,8 @@ export interface SimResult {
 /** Watches a run without taking part in it: called as each job starts, with where it runs. */
 export interface SimObserver {
   onStart?(job: JobSpec, alloc: Allocation, t: number): void;
+  /** A reservation was made at time `now` for the job to start at `start` (EASY: the blocked head's shadow time). */
+  onReserve?(job: JobSpec, start: number, now: number): void;
 }
 
 /**
@@ -71,12 +79,13 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
   const jobs = [...specs].sort((a, b) => a.submit - b.submit || a.id - b.id);
   const records: (JobRecord | undefined)[] = new Array(jobs.length);
   const ends = new MinHeap();
-  const running = new RunningSet(jobs.length, policy.queue !== 'fcfs');
+  const running = new RunningSet(jobs.length, policy.queue === 'easy');
   const series: SimSeries = { t: [], queued: [], busyCores: [], busyGpus: [] };
   const order = priorityOrder(policy.priority, jobs, totalCores);
   const ranks = staticRanks(policy.priority, jobs);
-  const queue = new JobQueue(jobs, ranks ?? arrivalRanks(jobs.length), policy.queue === 'easy');
+  const queue = new JobQueue(jobs, ranks ?? arrivalRanks(jobs.length), policy.queue !== 'fcfs');
   const projection = policy.queue === 'easy' ? new Projection(state, running) : undefined;
+  const cons = policy.queue === 'conservative' ? new Conservative(jobs, state, policy.reservation ?? 'nodes', ranks) : undefined;
   let next = 0;
   let backfilled = 0;
   let fragArea = 0;
@@ -98,8 +107,9 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     const gpus = running.gpus[j] as number;
     records[j] = { id: spec.id, user: spec.user, submit: spec.submit, start: t, end, cores, nodes: alloc.nodes.length, gpus, state: spec.runtime > spec.walltime ? 'timeout' : 'completed', backfilled: isBackfill };
   };
-  const end = (j: number) => {
+  const end = (j: number, t: number) => {
     const alloc = running.alloc[j] as Allocation;
+    cons?.ended(t, running.estEnd[j] as number, alloc);
     const at = running.remove(j);
     state.release(alloc);
     projection?.ended(at, alloc);
@@ -110,15 +120,19 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     series.busyCores.push(totalCores - state.totalFreeCores);
     series.busyGpus.push(totalGpus - state.totalFreeGpus);
   };
-  const pass: Pass = { queue, t: lastT, policy, state, scratch: state.clone(), projection, jobs, running, start };
+  const pass: Pass = { queue, t: lastT, policy, state, scratch: state.clone(), projection, cons, jobs, running, start, observer };
 
-  while (next < jobs.length || ends.size > 0) {
+  while (next < jobs.length || ends.size > 0 || (cons !== undefined && cons.nextWake() < Infinity)) {
     const tArr = next < jobs.length ? (jobs[next] as JobSpec).submit : Infinity;
-    const t = Math.min(tArr, ends.size > 0 ? ends.peekKey() : Infinity);
+    const t = Math.min(tArr, ends.size > 0 ? ends.peekKey() : Infinity, cons ? cons.nextWake() : Infinity);
+    if (t === Infinity) break;
     fragArea += fragNow * (t - lastT);
     lastT = t;
-    while (ends.size > 0 && ends.peekKey() <= t) end(ends.pop());
-    while (next < jobs.length && (jobs[next] as JobSpec).submit <= t) queue.add(next++);
+    while (ends.size > 0 && ends.peekKey() <= t) end(ends.pop(), t);
+    for (; next < jobs.length && (jobs[next] as JobSpec).submit <= t; next++) {
+      queue.add(next);
+      cons?.arrived(next);
+    }
     pass.t = t;
     if (ranks) scheduleRanked(pass);
     else scheduleSorted(pass, order.sort(queue.live(), t));
@@ -138,7 +152,7 @@ function makespanOf(done: readonly JobRecord[], first: number): number {
 
 /** One pass over a queue in a fixed order: start jobs until one does not fit, then backfill. */
 function scheduleRanked(p: Pass): void {
-  if (p.policy.queue === 'conservative') return conservative(p, p.queue.inOrder());
+  if (p.cons) return p.cons.pass(p, undefined);
   let r = p.queue.nextWaiting(0);
   for (; r !== NONE; r = p.queue.nextWaiting(r + 1)) {
     const j = p.queue.jobAtRank(r);
@@ -151,7 +165,7 @@ function scheduleRanked(p: Pass): void {
 
 /** The same pass over a list sorted for this event. */
 function scheduleSorted(p: Pass, list: number[]): void {
-  if (p.policy.queue === 'conservative') return conservative(p, list);
+  if (p.cons) return p.cons.pass(p, list);
   let head: number | undefined;
   for (const j of list) {
     const alloc = p.state.place(p.jobs[j] as JobSpec, p.policy.placement);

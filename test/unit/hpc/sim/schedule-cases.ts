@@ -60,9 +60,9 @@ export interface DigestCase {
  * for EASY, a depth of 8 that cuts the backfill pass short. Workloads: each generated workload of
  * conf/ and both trace windows of conf/ on multi-core nodes (where placement matters), and the
  * bench:sim trace on one-core nodes — all 100,000 jobs for the arrival order under fcfs and easy,
- * which is what the benchmark runs. For the other orders and conservative backfilling the
- * reference simulator re-sorts or re-plans the whole queue at every event, far too slow on
- * 100,000 jobs, so there the trace is cut to a prefix that still builds a queue.
+ * which is what the benchmark runs (conservative too, with pooled reservations). Other orders
+ * re-sort the queue at every event and node reservations re-plan node by node, so there the
+ * trace is cut to a prefix that still builds a queue.
  */
 export function digestCases(): DigestCase[] {
   const bench = benchmarkWorkload();
@@ -71,15 +71,19 @@ export function digestCases(): DigestCase[] {
     confWorkload('mixed', 'small'), confWorkload('cpu_intensive', 'large'), confWorkload('gpu_intensive', 'medium'),
     confWorkload('trace_lublin', 'large'), confWorkload('trace_hpc2n', 'medium'),
   ];
-  const variants: [SimPolicy['queue'], number][] = [['fcfs', 500], ['easy', 500], ['easy', 8], ['conservative', 500]];
+  // Node reservations (the presets' model) keep their historical case names; pooled ones say `pool`.
+  const variants: [SimPolicy['queue'], number, 'nodes' | 'pool'][] = [
+    ['fcfs', 500, 'nodes'], ['easy', 500, 'nodes'], ['easy', 8, 'nodes'], ['conservative', 500, 'nodes'], ['easy', 500, 'pool'], ['conservative', 500, 'pool'],
+  ];
   const cases: DigestCase[] = [];
-  for (const [queue, backfillDepth] of variants) {
+  for (const [queue, backfillDepth, reservation] of variants) {
     for (const placement of PLACEMENTS) {
       for (const order of Object.keys(PRIORITIES) as PriorityConfig['order'][]) {
-        const policy: SimPolicy = { queue, placement, priority: PRIORITIES[order], backfillDepth };
+        const policy: SimPolicy = { queue, placement, priority: PRIORITIES[order], backfillDepth, reservation };
         if (queue === 'conservative') policy.backfillWindow = 86400;
-        const trace = queue === 'conservative' ? prefix(300) : order === 'fcfs' ? bench : prefix(2000);
-        for (const workload of [trace, ...others]) cases.push({ name: `${workload.name} ${queue}/${backfillDepth} ${placement} ${order}`, workload, policy });
+        const trace = queue === 'conservative' && reservation === 'nodes' ? prefix(300) : order === 'fcfs' ? bench : prefix(2000);
+        const suffix = reservation === 'pool' ? ' pool' : '';
+        for (const workload of [trace, ...others]) cases.push({ name: `${workload.name} ${queue}/${backfillDepth} ${placement} ${order}${suffix}`, workload, policy });
       }
     }
   }

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { composeBenchConfig } from '../hpc/config/compose-bench.js';
 import { formatDiagnostic } from '../engine/diagnostic.js';
 import { isOverrideArg } from '../engine/config/override-arg.js';
+import { describePolicy, presetFor } from '../hpc/sim/presets.js';
 
 const USAGE = [
   'usage: bench config show [group] [overrides...]',
@@ -40,5 +41,15 @@ export function runConfigCommand(args: string[], root: string): { stdout: string
     const known = Object.keys(sweep.base).join(', ');
     return { stdout: `error: "${group}" is not a key of the composed config (keys: ${known})\n`, exitCode: 2 };
   }
-  return { stdout: warnings + stringify({ [group]: sweep.base[group] }), exitCode: 0 };
+  const mapping = group === 'scheduler' ? simulatedAs(sweep.base[group]) : '';
+  return { stdout: warnings + stringify({ [group]: sweep.base[group] }) + mapping, exitCode: 0 };
+}
+
+/** The policy the simulator plays a scheduler config as (presets are mappings onto fcfs/easy/conservative). */
+function simulatedAs(scheduler: unknown): string {
+  try {
+    return `# simulated (provider=sim) as: ${describePolicy(presetFor(scheduler as Record<string, unknown>).policy)}\n`;
+  } catch {
+    return '';
+  }
 }

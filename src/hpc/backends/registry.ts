@@ -6,6 +6,7 @@
  */
 import type { HostState, ProviderDescriptor, SchedulerDescriptor } from './descriptor.js';
 import { fluxDescriptor } from './flux/descriptor.js';
+import { genericDescriptor } from './generic/descriptor.js';
 import { kubernetesDescriptor } from './kubernetes/descriptor.js';
 import { libvirtDescriptor } from './libvirt/descriptor.js';
 import { netnsDescriptor } from './netns/descriptor.js';
@@ -15,7 +16,7 @@ import { sshDescriptor } from './ssh/descriptor.js';
 import type { Provider, Scheduler } from './types.js';
 
 /** Every scheduler backend; the `scheduler` config group is the union of their schemas. */
-export const SCHEDULERS = [slurmDescriptor, fluxDescriptor, kubernetesDescriptor] as const;
+export const SCHEDULERS = [slurmDescriptor, fluxDescriptor, kubernetesDescriptor, genericDescriptor] as const;
 /** Every provider backend; the `provider` config group is the union of their schemas. */
 export const PROVIDERS = [simProviderDescriptor, netnsDescriptor, libvirtDescriptor, sshDescriptor] as const;
 

@@ -17,6 +17,7 @@ export function presetFor(config: Conf): Preset {
     case 'slurm': return slurmPreset(config);
     case 'flux': return fluxPreset(config);
     case 'kubernetes': return volcanoPreset(config);
+    case 'generic': return genericPreset(config);
     default: throw new Error(`no simulator preset for scheduler kind ${String(config['kind'])}`);
   }
 }
@@ -55,6 +56,7 @@ function slurmPreset(c: Conf): Preset {
     policy: {
       // SLURM's backfill starts a job only if it delays no higher-priority job's expected start.
       queue: backfill ? 'conservative' : 'fcfs',
+      reservation: 'nodes',
       placement,
       backfillDepth: num(params['bf_max_job_test'], 500),
       backfillWindow: num(params['bf_window'], 1440) * 60,
@@ -81,7 +83,7 @@ function fluxPreset(c: Conf): Preset {
   else if (!['first', 'low', 'lonode', 'lonodex'].includes(match)) warnings.push(`scheduler.match-policy: "${match}" is modelled as first-fit in node order`);
   const depth = policy === 'hybrid' ? num(pp['reservation-depth'], 64) : num(qp['queue-depth'], 32);
   const queue = policy === 'easy' ? 'easy' : policy === 'fcfs' ? 'fcfs' : 'conservative';
-  return { warnings, policy: { queue, placement, backfillDepth: depth, priority: { order: 'fcfs' } } };
+  return { warnings, policy: { queue, reservation: 'nodes', placement, backfillDepth: depth, priority: { order: 'fcfs' } } };
 }
 
 function volcanoPreset(c: Conf): Preset {
@@ -99,10 +101,30 @@ function volcanoPreset(c: Conf): Preset {
     warnings,
     policy: {
       queue: actions.includes('backfill') ? 'easy' : 'fcfs',
+      reservation: 'nodes',
       placement,
       backfillDepth: 1000,
       // drf orders jobs by their user's dominant share, close to a pure fair-share priority.
       priority: plugins.has('drf') ? { order: 'multifactor', weightFairshare: 1, weightAge: 0.001 } : { order: 'fcfs' },
     },
   };
+}
+
+/** The generic scheduler: the policy as named; pooled reservations and no depth limit unless set. */
+function genericPreset(c: Conf): Preset {
+  const order = c['order'] === 'shortest-estimate-first' ? 'sjf' : 'fcfs';
+  const placement = (c['placement'] ?? 'first-fit') as PlacementRule;
+  const queue = (c['policy'] ?? 'fcfs') as SimPolicy['queue'];
+  const reservation = c['reservation_model'] === 'nodes' ? 'nodes' : 'pool';
+  return { warnings: [], policy: { queue, reservation, placement, backfillDepth: num(c['reservation_depth'], Infinity), priority: { order } } };
+}
+
+/** One line naming the policy a scheduler config is simulated as: what `bench config show` prints. */
+export function describePolicy(p: SimPolicy): string {
+  const pr = p.priority;
+  const order = pr.order === 'multifactor' ? `multifactor (age ${pr.weightAge ?? 0}, size ${pr.weightSize ?? 0}, fairshare ${pr.weightFairshare ?? 0})` : pr.order === 'sjf' ? 'shortest-estimate-first' : 'submit';
+  const parts = [`policy=${p.queue}`, `order=${order}`, `placement=${p.placement}`];
+  if (p.queue !== 'fcfs') parts.push(`reservation_model=${p.reservation ?? 'nodes'}`, `reservation_depth=${Number.isFinite(p.backfillDepth) ? p.backfillDepth : 'unlimited'}`);
+  if (p.queue === 'conservative' && p.backfillWindow !== undefined) parts.push(`window=${p.backfillWindow} s`);
+  return parts.join(' ');
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { presetFor, slurmDuration } from '../../../../src/hpc/sim/presets.js';
+import { describePolicy, presetFor, slurmDuration } from '../../../../src/hpc/sim/presets.js';
 
 const conf = (name: string) => parse(readFileSync(fileURLToPath(new URL(`../../../../conf/scheduler/${name}.yaml`, import.meta.url)), 'utf8')) as Record<string, unknown>;
 
@@ -43,5 +43,19 @@ describe('scheduler presets', () => {
     expect(slurmDuration('7-0', 0)).toBe(7 * 86400);
     expect(slurmDuration('1:30:00', 0)).toBe(5400);
     expect(slurmDuration(90, 0)).toBe(5400);
+  });
+
+  it('runs the generic scheduler as named, pooled and unlimited by default', () => {
+    const { policy, warnings } = presetFor(conf('generic'));
+    expect(warnings).toEqual([]);
+    expect(policy).toMatchObject({ queue: 'easy', reservation: 'pool', placement: 'first-fit', backfillDepth: Infinity, priority: { order: 'fcfs' } });
+    const c = presetFor({ kind: 'generic', policy: 'conservative', order: 'shortest-estimate-first', reservation_model: 'nodes', reservation_depth: 50 }).policy;
+    expect(c).toMatchObject({ queue: 'conservative', reservation: 'nodes', backfillDepth: 50, priority: { order: 'sjf' } });
+  });
+
+  it('says which generic policy each preset is simulated as', () => {
+    expect(describePolicy(presetFor(conf('slurm')).policy)).toMatch(/^policy=conservative order=multifactor .* reservation_model=nodes reservation_depth=500 window=86400 s$/);
+    expect(describePolicy(presetFor(conf('flux')).policy)).toBe('policy=easy order=submit placement=first-fit reservation_model=nodes reservation_depth=8192');
+    expect(describePolicy(presetFor({ kind: 'generic', policy: 'fcfs' }).policy)).toBe('policy=fcfs order=submit placement=first-fit');
   });
 });

@@ -1,6 +1,4 @@
-/** `bench list | status | explain TASK | graph --format F | clean | gc`. */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+/** `bench list | status | explain TASK | graph --format F` (clean and gc: `clean-command.ts`). */
 import { selectTargets } from '../engine/graph/select-targets.js';
 import { renderGraph, GRAPH_FORMATS, type GraphFormat } from '../engine/render/render-graph.js';
 import { canonicalJson } from '../engine/hash/canonical-json.js';
@@ -9,20 +7,11 @@ import { fingerprintOf, planRun } from '../engine/runner/plan.js';
 import type { CliArgs } from './parse-args.js';
 import { printDiagnostics } from './main.js';
 import { openProject, type Project } from './open-project.js';
-import { pidAlive } from '../engine/pid-alive.js';
-import type { RunEvent } from '../engine/events/events.js';
-import { recoverStale } from '../engine/runner/recover.js';
 
 const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 
 /** Runs an information or maintenance command; returns the exit status. */
 export async function infoCommand(args: CliArgs, root: string): Promise<number> {
-  if (args.command === 'clean') {
-    for (const d of ['store', 'tmp', 'bench.db', 'bench.db-wal', 'bench.db-shm']) rmSync(join(root, 'cache', d), { recursive: true, force: true });
-    rmSync(join(root, 'results'), { recursive: true, force: true });
-    out('removed cache/store, the cache database and results/');
-    return 0;
-  }
   const { project, diagnostics } = await openProject(root, args.overrides);
   if (!project) return printDiagnostics(diagnostics);
   try {
@@ -57,9 +46,6 @@ async function dispatch(args: CliArgs, p: Project): Promise<number> {
     }
     case 'explain':
       return explain(p, sel.ids, entries, plan);
-    case 'gc':
-      await collectLeftovers(p);
-      return gc(p, entries);
     default:
       return printDiagnostics([{ severity: 'error', message: `unhandled command ${args.command}` }]);
   }
@@ -82,37 +68,3 @@ function explain(p: Project, ids: string[], entries: ReturnType<Project['store']
   }
   return 0;
 }
-
-/** Tears down resources left by dead processes: those in the ledger, then what each resource task finds itself. */
-async function collectLeftovers(p: Project): Promise<void> {
-  const lines: string[] = [];
-  const emit = (e: RunEvent): void => {
-    if (e.kind === 'resource-down') lines.push(`tore down ${e.taskId}${e.error ? ` (${e.error})` : ''}`);
-    else if (e.kind === 'task-log') lines.push(e.message);
-  };
-  await recoverStale({ store: p.store, graph: p.graph, emit, projectRoot: p.root, cacheDir: p.cacheDir });
-  const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`warning: ${m}`), debug: () => undefined };
-  for (const def of p.graph.defs.values()) {
-    if (def.kind === 'resource' && def.cleanupLeftovers) await def.cleanupLeftovers({ projectRoot: p.root, log });
-  }
-  for (const l of lines) out(l);
-}
-
-/** Removes store dirs no entry references and stale temp dirs. */
-function gc(p: Project, entries: ReturnType<Project['store']['loadEntries']>): number {
-  const live = new Set([...entries.values()].map((e) => e.outputDigest).filter((d): d is string => !!d));
-  let removed = 0;
-  const storeDir = join(p.cacheDir, 'store');
-  if (existsSync(storeDir)) {
-    for (const d of readdirSync(storeDir)) if (!live.has(d)) { rmSync(join(storeDir, d), { recursive: true, force: true }); removed++; }
-  }
-  const tmp = join(p.cacheDir, 'tmp');
-  if (existsSync(tmp)) {
-    for (const d of readdirSync(tmp)) {
-      if (!pidAlive(Number(d.split('-')[0]))) { rmSync(join(tmp, d), { recursive: true, force: true }); removed++; }
-    }
-  }
-  out(`removed ${removed} unreferenced outputs and temp dirs`);
-  return 0;
-}
-

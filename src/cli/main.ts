@@ -46,6 +46,19 @@ export async function runCli(argv: string[], root: string): Promise<number> {
         process.stdout.write(r.files.map((f) => `${f}\n`).join(''));
         return 0;
       }
+      case 'runs':
+      case 'compare': {
+        const { runsCommand, compareCommand } = await import('./history-command.js');
+        const r = args.command === 'runs' ? runsCommand(root) : await compareCommand(args.rest, root);
+        if (r.kind === 'invalid') return printDiagnostics(r.diagnostics);
+        process.stdout.write(r.stdout);
+        return 0;
+      }
+      case 'clean':
+      case 'gc': {
+        const { cleanCommand } = await import('./clean-command.js');
+        return await cleanCommand(args, root);
+      }
       default: {
         const { infoCommand } = await import('./info-commands.js');
         return await infoCommand(args, root);
@@ -54,8 +67,23 @@ export async function runCli(argv: string[], root: string): Promise<number> {
   } catch (e) {
     const { DiagnosticError } = await import('../engine/diagnostic.js');
     if (e instanceof DiagnosticError) return printDiagnostics(e.diagnostics);
+    if (await recoveredCorruptCache(e, root)) return runCli(argv, root);
     throw e;
   }
+}
+
+let recoveredOnce = false;
+
+/** A damaged cache database: say so in one sentence, move it aside, rebuild its index; true to retry once. */
+async function recoveredCorruptCache(e: unknown, root: string): Promise<boolean> {
+  const { isCorruption, recoverCorruptStore } = await import('../engine/cache/open-store.js');
+  if (recoveredOnce || !isCorruption(e)) return false;
+  recoveredOnce = true;
+  const { BlobStore } = await import('../engine/cache/blob-store.js');
+  const { join } = await import('node:path');
+  const cacheDir = join(root, 'cache');
+  process.stderr.write(`warning: ${recoverCorruptStore(cacheDir, new BlobStore(cacheDir), e)}\n`);
+  return true;
 }
 
 /** Prints every diagnostic; returns 2 when any is an error. */

@@ -7,7 +7,8 @@ import { availableParallelism, totalmem } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { globSync as GlobSync } from 'tinyglobby';
 import { BlobStore } from '../engine/cache/blob-store.js';
-import { SqliteStore } from '../engine/cache/sqlite-store.js';
+import { openStore } from '../engine/cache/open-store.js';
+import type { SqliteStore } from '../engine/cache/sqlite-store.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { TaskDef } from '../engine/graph/task-def.js';
 import { buildTaskGraph, type Task, type TaskGraph } from '../engine/graph/task-graph.js';
@@ -38,18 +39,33 @@ export function budgetOf(base: Record<string, unknown>): HostBudget {
   return budget;
 }
 
-/** Opens the project at `root`; user mistakes come back as diagnostics (all of them). */
-export async function openProject(root: string, overrides: string[]): Promise<{ project?: Project; diagnostics: Diagnostic[] }> {
+/** The loaded benchfile and composed sweep: what a run stamp is checked against before any graph is built. */
+export interface ProjectSources {
+  cacheDir: string;
+  bf: Awaited<ReturnType<typeof loadBenchfile>>;
+  sw: Awaited<ReturnType<typeof loadSweep>>;
+}
+
+/** Loads the benchfile and composes the sweep. */
+export async function loadSources(root: string, overrides: string[]): Promise<ProjectSources> {
   const cacheDir = join(root, 'cache');
   mkdirSync(cacheDir, { recursive: true });
   const [bf, sw] = await Promise.all([loadBenchfile(root, cacheDir), loadSweep(root, overrides)]);
+  return { cacheDir, bf, sw };
+}
+
+/** Opens the project at `root`; user mistakes come back as diagnostics (all of them). */
+export async function openProject(root: string, overrides: string[], sources?: ProjectSources): Promise<{ project?: Project; diagnostics: Diagnostic[] }> {
+  const { cacheDir, bf, sw } = sources ?? (await loadSources(root, overrides));
   const diagnostics = [...bf.diagnostics, ...sw.diagnostics];
   if (!bf.benchfile || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   const built = buildTaskGraph({ benchfile: bf.benchfile, sweep: sw.sweep, ...(bf.source ? { source: bf.source } : {}) });
   if (!built.graph) return { diagnostics: [...diagnostics, ...built.diagnostics] };
   // tinyglobby takes ~15 ms to load, as long as checking every input of a 10k-task no-op; plain paths need no walk.
   const glob = [...built.graph.defs.values()].some((d) => d.inputs?.some(isGlob)) ? (await import('tinyglobby')).globSync : undefined;
-  const store = new SqliteStore(join(cacheDir, 'bench.db'));
+  const blobs = new BlobStore(cacheDir);
+  const { store, notice } = openStore(cacheDir, blobs);
+  if (notice) process.stderr.write(`warning: ${notice}\n`);
   const hasher = new FileHasher(root, store.loadFileStats());
   const byDef = new Map<TaskDef, Record<string, string>>();
   const globCache = new Map<string, string[]>();
@@ -66,7 +82,7 @@ export async function openProject(root: string, overrides: string[]): Promise<{ 
   };
   const codeByName = bf.codeOf ?? (() => ({}));
   const codeOf = (task: Task): Record<string, string> => codeByName(task.name);
-  const project = { root, cacheDir, store, blobs: new BlobStore(cacheDir), graph: built.graph, hasher, inputsOf, codeOf, budget: budgetOf(sw.sweep.base) };
+  const project = { root, cacheDir, store, blobs, graph: built.graph, hasher, inputsOf, codeOf, budget: budgetOf(sw.sweep.base) };
   return { project, diagnostics };
 }
 

@@ -34,6 +34,13 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
   const { project, diagnostics } = await openProject(root, args.overrides);
   if (!project) return printDiagnostics(diagnostics);
   const { graph, store } = project;
+  // A run holds a lease so that clean/gc cannot delete what it commits or reads (and waits for none).
+  const maintainer = store.locks.takeLease('run');
+  if (maintainer) {
+    store.close();
+    process.stderr.write(`error: bench clean/gc (PID ${maintainer.pid}) is working on this cache; run again when it has finished\n`);
+    return 1;
+  }
   const sel = selectTargets(graph, args.targets);
   if (sel.diagnostics.length) return printDiagnostics(sel.diagnostics);
   const entries = store.loadEntries();

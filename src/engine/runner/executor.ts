@@ -4,11 +4,25 @@
  */
 import type { TaskContext } from '../graph/task-def.js';
 import type { Task } from '../graph/task-graph.js';
+import type { FailureReason } from '../events/events.js';
 
-/** One attempt's outcome. */
+/** One attempt's outcome; a failure keeps what was thrown (its kind and stack), not only its message. */
 export type TaskRun =
   | { kind: 'ok' }
-  | { kind: 'failed'; reason: 'exit-non-zero' | 'timed-out' | 'cancelled'; error: string };
+  | { kind: 'failed'; reason: FailureReason; error: string; errorKind?: string; stack?: string };
+
+/**
+ * Maps what a task or resource threw to a failure: `exit-non-zero` only when it carries a process
+ * exit code (execa's errors do), else `fallback`; the error's class or code and its stack are kept.
+ */
+export function failureOf(e: unknown, fallback: FailureReason): Extract<TaskRun, { kind: 'failed' }> {
+  if (!(e instanceof Error)) return { kind: 'failed', reason: fallback, error: String(e) };
+  const code = (e as { code?: unknown }).code;
+  const exitCode = (e as { exitCode?: unknown }).exitCode;
+  const reason = typeof exitCode === 'number' && exitCode !== 0 ? 'exit-non-zero' : fallback;
+  const errorKind = typeof code === 'string' ? code : e.name;
+  return { kind: 'failed', reason, error: e.message, errorKind, ...(e.stack ? { stack: e.stack } : {}) };
+}
 
 export interface Executor {
   run(task: Task, ctx: TaskContext, timeoutMs: number | undefined): Promise<TaskRun>;
@@ -34,7 +48,7 @@ export class InProcessExecutor implements Executor {
     });
     const ran = def.run({ ...ctx, signal: ctrl.signal }).then(
       (): TaskRun => ({ kind: 'ok' }),
-      (e: unknown): TaskRun => ({ kind: 'failed', reason: ctrl.signal.aborted ? (timedOut ? 'timed-out' : 'cancelled') : 'exit-non-zero', error: e instanceof Error ? e.message : String(e) }),
+      (e: unknown): TaskRun => (ctrl.signal.aborted ? { ...failureOf(e, 'cancelled'), reason: timedOut ? 'timed-out' : 'cancelled' } : failureOf(e, 'task-error')),
     );
     try {
       return await Promise.race([ran, stopped]);

@@ -12,7 +12,7 @@ import type { CacheEntry, SqliteStore } from '../cache/sqlite-store.js';
 import type { Task, TaskGraph, TaskId } from '../graph/task-graph.js';
 import { fingerprintDigest, fingerprintJson, type Fingerprint, type Reason } from '../hash/fingerprint.js';
 import type { EventSink, TaskOutcome } from '../events/events.js';
-import type { Executor } from './executor.js';
+import { failureOf, type Executor } from './executor.js';
 import { decideTask, fingerprintOf, type Plan } from './plan.js';
 import { ResourcePool } from './resource-pool.js';
 import { makeContext } from './task-context.js';
@@ -233,7 +233,7 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
   await pool.downAll();
   o.store.locks.releaseLocksExcept(new Set());
   const cancelled = o.signal.aborted;
-  o.emit({ kind: 'run-finished', at: Date.now(), ok: failed === 0 && !cancelled && !stop, ran, skipped, failed, ms: Date.now() - start });
+  o.emit({ kind: 'run-finished', at: Date.now(), ok: failed === 0 && !cancelled && !stop, ran, skipped, failed, ms: Date.now() - start, ...(cancelled ? { cancelled } : {}) });
   return { ok: failed === 0 && !cancelled, cancelled, ran, skipped, failed, outcomes, outputs };
 }
 
@@ -290,7 +290,9 @@ async function runWithRetries(o: RunOptions, task: Task, fp: Fingerprint, reason
       const ctx = makeContext({ graph: o.graph, task, signal: o.signal, outDir: tmp, projectRoot: o.projectRoot, emit: o.emit, dirOf, handleOf: (d) => pool.handleOf(d) });
       result = await o.executor.run(task, ctx, task.def.timeoutMs);
     } catch (e) {
-      result = { kind: 'failed' as const, reason: 'exit-non-zero' as const, error: `resource failed: ${e instanceof Error ? e.message : String(e)}` };
+      // A resource whose `up` was interrupted by the abort is a cancellation, not a failure.
+      const f = failureOf(e, o.signal.aborted ? 'cancelled' : 'resource-failed');
+      result = { ...f, reason: o.signal.aborted ? ('cancelled' as const) : ('resource-failed' as const), error: `resource failed: ${f.error}` };
     }
     const ms = Date.now() - t0;
     if (result.kind === 'ok') {
@@ -309,7 +311,8 @@ async function runWithRetries(o: RunOptions, task: Task, fp: Fingerprint, reason
       if (result.reason !== 'cancelled') {
         o.store.putEntry({ taskId: task.id, status: 'failed', digest: fingerprintDigest(fp), fingerprintJson: fingerprintJson(fp), outputDigest: null, finishedAt: Date.now() });
       }
-      o.emit({ kind: 'task-finished', at: Date.now(), taskId: task.id, outcome: result.reason, reason, ms, error: result.error });
+      const thrown = { ...(result.errorKind ? { errorKind: result.errorKind } : {}), ...(result.stack ? { stack: result.stack } : {}) };
+      o.emit({ kind: 'task-finished', at: Date.now(), taskId: task.id, outcome: result.reason, reason, ms, error: result.error, ...thrown });
       return result.reason;
     }
     o.emit({ kind: 'task-log', at: Date.now(), taskId: task.id, level: 'warn', message: `attempt ${attempt} failed (${result.error}); retrying` });

@@ -1,6 +1,7 @@
 /** Plain lines for non-TTY output: one line per started/finished task and resource, a summary at the end. */
 import { formatReason } from '../../hash/fingerprint.js';
 import type { RunEvent } from '../events.js';
+import { summaryLine } from './summary-line.js';
 import { warningCollector } from './warning-summary.js';
 
 /**
@@ -28,7 +29,7 @@ export function plainReporter(write: (line: string) => void): (e: RunEvent) => v
         write(`↓ ${e.taskId} down${e.error ? ` (${e.error})` : ''}`);
         break;
       case 'run-finished':
-        write(`${e.ok ? 'done' : 'FAILED'}: ${e.ran} ran, ${e.skipped} up to date, ${e.failed} failed in ${(e.ms / 1000).toFixed(2)} s`);
+        write(`${summaryLine(e)}`);
         for (const line of warnings.summary()) write(line);
         break;
       default:

@@ -4,6 +4,7 @@
  * tasks — then, at the end, the final line and the deduplicated warning summary.
  */
 import type { RunEvent } from '../events.js';
+import { summaryLine } from './summary-line.js';
 import { warningCollector } from './warning-summary.js';
 
 /** `[#####.....]`: `done` of `total` as a bar `width` characters wide. */
@@ -61,7 +62,7 @@ export function ttyReporter(out: NodeJS.WriteStream): { sink: (e: RunEvent) => v
       if (e.outcome !== 'ok') say(`✗ ${e.taskId} ${e.outcome}${e.error ? `: ${e.error}` : ''}`);
     } else if (e.kind === 'run-finished') {
       clearInterval(timer);
-      say(`${e.ok ? 'done' : 'FAILED'}: ${e.ran} ran, ${e.skipped} up to date, ${e.failed} failed in ${(e.ms / 1000).toFixed(2)} s`);
+      say(`${summaryLine(e)}`);
       for (const line of warnings.summary()) say(line);
       return;
     }

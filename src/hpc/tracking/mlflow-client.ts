@@ -67,7 +67,9 @@ export class MlflowClient {
       }
       return found.experiment.experiment_id;
     }
-    const created = await this.call<{ experiment_id: string }>('POST', 'experiments/create', { name });
+    // MLflow 3's UI opens experiments of this kind on the runs table rather than the GenAI views.
+    const tags = [{ key: 'mlflow.experimentKind', value: 'custom_model_development' }];
+    const created = await this.call<{ experiment_id: string }>('POST', 'experiments/create', { name, tags });
     return (created as { experiment_id: string }).experiment_id;
   }
 

@@ -73,7 +73,7 @@ describe('exportSweep', () => {
     await expect(exportSweep(client, sweep([run('a'), run('b'), run('c')]))).rejects.toThrow('killed');
     // b was created and completed before c failed; make b look interrupted: no completion tag, still RUNNING.
     const b = mem.runs.find((r) => r.data.tags?.some((t) => t.value === 'fp-b')) as MemoryMlflow['runs'][number];
-    b.data.tags = b.data.tags?.filter((t) => t.key !== 'bench.complete');
+    b.data.tags = (b.data.tags ?? []).filter((t) => t.key !== 'bench.complete');
     b.info.status = 'RUNNING';
     mem.failAfterCreates = Infinity;
     const resumed = await exportSweep(client, sweep([run('a'), run('b'), run('c')]));

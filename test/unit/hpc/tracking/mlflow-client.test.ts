@@ -28,7 +28,7 @@ describe('MlflowClient', () => {
     // get-by-name answers 503 then a body without an experiment: the client creates it.
     await expect(client.ensureExperiment('e')).resolves.toBe('7');
     expect(seen.map((s) => s.url)).toEqual(['/api/2.0/mlflow/experiments/get-by-name?experiment_name=e', '/api/2.0/mlflow/experiments/get-by-name?experiment_name=e', '/api/2.0/mlflow/experiments/create']);
-    expect(JSON.parse(seen[2]?.body ?? '')).toEqual({ name: 'e' });
+    expect(JSON.parse(seen[2]?.body ?? '')).toMatchObject({ name: 'e' });
   });
 
   it('does not retry a 400, and names the server error', async () => {

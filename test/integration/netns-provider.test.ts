@@ -15,7 +15,7 @@ import { hostStateFor } from '../../src/hpc/backends/registry.js';
 import type { BackendContext, Cluster, Host, Topology } from '../../src/hpc/backends/types.js';
 import type { Logger } from '../../src/engine/graph/task-def.js';
 import { NETNS, commands, gate } from '../support/requirements.js';
-import { until } from '../support/wait.js';
+import { eventually, until } from '../support/wait.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const { describe } = gate('netns provider test', [...NETNS, ...commands('ssh', 'bash')]);
@@ -140,7 +140,8 @@ describe('netns provider', () => {
     // A daemon started later over SSH, detached from the session, is killed by down.
     const marker = `1000.${process.pid}${Date.now() % 1000}`;
     await ssh(cluster, c2, `setsid nohup sleep ${marker} >/dev/null 2>&1 </dev/null &`);
-    expect(pidsWithCmdline(`sleep ${marker}`).length).toBe(1);
+    // Exactly the sleep once it has settled: the shells around it exec or exit meanwhile.
+    expect(await eventually(() => pidsWithCmdline(`sleep ${marker}`).length === 1)).toBe(true);
 
     t = performance.now();
     await netnsProvider.down(JSON.parse(JSON.stringify(cluster)) as Cluster, ctx);

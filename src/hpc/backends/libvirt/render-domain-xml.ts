@@ -23,8 +23,14 @@ export interface VmBootOptions {
   consoleLog: string;
 }
 
-/** Escapes for element text and for attributes, which are single-quoted here. */
+/**
+ * Escapes for element text and for attributes, which are single-quoted here. XML 1.0 cannot hold
+ * most control characters at all (not even as character references): those are rejected, naming
+ * the value, rather than written into a document libvirt would refuse or misread.
+ */
 function esc(s: string): string {
+  const bad = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.exec(s);
+  if (bad) throw new Error(`libvirt domain XML cannot hold the control character U+${(bad[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0').toUpperCase()} in ${JSON.stringify(s)}`);
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
@@ -106,20 +112,25 @@ ${cpuXml(vm, o)}
 `;
 }
 
+/** A value inside a QEMU `-opt a=x,b=y` list: QEMU reads ",," as a literal comma, so a path cannot add options. */
+function qemuOpt(s: string): string {
+  return s.replace(/,/g, ',,');
+}
+
 /** The QEMU-direct command line equivalent to `renderDomainXml` (tap created beforehand). */
 export function renderQemuArgs(vm: VmPlan, o: VmBootOptions & { pidFile: string }): string[] {
   const cpu = o.accel === 'kvm' ? (o.cpuMode === 'host-passthrough' ? 'host' : o.cpuMode) : [o.tcgCpuModel, ...TCG_CPU_FEATURES.map((f) => `+${f}`)].join(',');
   return [
-    '-name', `${o.domainName},process=${o.domainName}`,
+    '-name', `${qemuOpt(o.domainName)},process=${qemuOpt(o.domainName)}`,
     '-machine', 'pc', '-accel', o.accel === 'tcg' ? 'tcg,thread=multi' : 'kvm',
     '-cpu', cpu, '-smp', String(vm.vcpus), '-m', String(vm.memoryMiB),
     ...(o.hugepages ? ['-mem-path', '/dev/hugepages'] : []),
     '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
     '-serial', `file:${o.consoleLog}`,
     '-kernel', o.kernel, '-initrd', o.initrd, '-append', o.cmdline,
-    '-drive', `file=${o.overlay},if=virtio,format=qcow2,cache=unsafe`,
-    '-drive', `file=${o.seed},if=virtio,format=raw,readonly=on`,
-    '-netdev', `tap,id=n0,ifname=${vm.tap},script=no,downscript=no`,
+    '-drive', `file=${qemuOpt(o.overlay)},if=virtio,format=qcow2,cache=unsafe`,
+    '-drive', `file=${qemuOpt(o.seed)},if=virtio,format=raw,readonly=on`,
+    '-netdev', `tap,id=n0,ifname=${qemuOpt(vm.tap)},script=no,downscript=no`,
     '-device', `virtio-net-pci,netdev=n0,mac=${vm.mac}`,
     '-daemonize', '-pidfile', o.pidFile,
   ];

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ALWAYS, closedObject } from '../../../engine/config/closed-object.js';
 import { opt, positive, scalar } from '../schema-fields.js';
 import { SLURM_CONF_KEYS, SLURM_OBSOLETE_KEYS, SLURM_SCHEDULER_PARAMETERS, SLURM_TYPED_KEYS } from './slurm-keys.js';
+import { BENCH_SLURM_KEYS, slurmValueProblem } from './render-slurm-conf.js';
 
 /** slurm.conf keys as written to slurm.conf; SchedulerParameters as a map of its documented sub-keys. */
 export const SlurmSchedulerSchema = closedObject(
@@ -32,9 +33,23 @@ export const SlurmSchedulerSchema = closedObject(
 )
   .catchall(z.union([scalar, z.null()]))
   .superRefine(checkSlurmValueTypes, ALWAYS)
+  .superRefine(checkSlurmConfText, ALWAYS)
   .superRefine(checkPollRange, ALWAYS);
 
+/** Values slurm.conf cannot hold (a line break would add a directive): exit 2 before anything runs. */
+function checkSlurmConfText(value: Record<string, unknown>, ctx: z.core.$RefinementCtx<Record<string, unknown>>): void {
+  const report = (path: string[], problem: string | undefined): void => {
+    if (problem) ctx.addIssue({ code: 'custom', path, message: problem, params: { expected: 'a value slurm.conf can hold' } });
+  };
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'SchedulerParameters' && v && typeof v === 'object') {
+      for (const [k, o] of Object.entries(v as Record<string, unknown>)) report([key, k], slurmValueProblem(o, true));
+    } else if (!BENCH_KEYS.has(key)) report([key], slurmValueProblem(v));
+  }
+}
+
 const OBSOLETE = new Set(SLURM_OBSOLETE_KEYS.map((k) => k.toLowerCase()));
+const BENCH_KEYS = new Set<string>(BENCH_SLURM_KEYS);
 const TYPED = new Map(Object.entries(SLURM_TYPED_KEYS).map(([k, t]) => [k.toLowerCase(), t]));
 const BOOL_WORDS = /^(yes|up|true|1|no|down|false|0)$/i;
 

@@ -64,21 +64,53 @@ const SCHED_PARAMS = new Set(SLURM_SCHEDULER_PARAMETERS);
 const BENCH = new Set<string>(BENCH_SLURM_KEYS);
 const MEM_DEFAULTS = ['defmempercpu', 'defmempernode', 'defmempergpu'];
 
-/** slurm.conf value syntax: booleans as YES/NO, values with blanks quoted. */
+/** slurm.conf value syntax: booleans as YES/NO, values with blanks quoted (`slurmValueProblem` keeps quotes out). */
 function formatValue(v: string | number | boolean): string {
   if (typeof v === 'boolean') return v ? 'YES' : 'NO';
   const s = String(v);
-  return /\s/.test(s) ? `"${s.replace(/"/g, '')}"` : s;
+  return / /.test(s) ? `"${s}"` : s;
+}
+
+/**
+ * Why slurm.conf cannot hold this value, or undefined. Its parser reads one directive per line and
+ * has no escapes: a line break would start a directive of the value's choosing, another control
+ * character (a tab, a carriage return) splits or hides one, `#` starts a comment, a double quote
+ * ends the quoting of a value with blanks, and `\` joins the next line. `option` (a sub-value of
+ * SchedulerParameters) also may not hold `,` or `=` or blanks, which would add options.
+ */
+export function slurmValueProblem(value: unknown, option = false): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const bad = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.exec(value);
+  if (bad) return `slurm.conf cannot hold the control character U+${(bad[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0').toUpperCase()} in a value (it would end or split the directive)`;
+  if (value.includes('#')) return 'slurm.conf reads "#" as the start of a comment';
+  if (value.includes('"')) return 'slurm.conf has no way to escape a double quote in a value';
+  if (value.includes('\\')) return 'slurm.conf reads "\\" as a line continuation';
+  if (option && /[,= ]/.test(value)) return 'a SchedulerParameters option value cannot hold ",", "=" or a blank (they would add options)';
+  return undefined;
+}
+
+/** Names and addresses on NodeName/SlurmctldHost/gres.conf lines: one bare word each. */
+function hostWordProblem(s: string): boolean {
+  return !/^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(s);
 }
 
 /** `SchedulerParameters` from its YAML map: comma-joined `k=v`, `true` as a bare flag, `false` left out. */
 export function renderSchedulerParameters(value: unknown, diagnostics: Diagnostic[]): string | undefined {
   if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'object') return String(value);
+  if (typeof value !== 'object') {
+    const problem = slurmValueProblem(String(value)) ?? slurmValueProblem(String(value), true);
+    if (problem) diagnostics.push({ severity: 'error', keyPath: 'scheduler.SchedulerParameters', message: problem, found: JSON.stringify(value) });
+    return problem ? undefined : String(value);
+  }
   const parts: string[] = [];
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (!SCHED_PARAMS.has(k)) {
       diagnostics.push({ severity: 'error', keyPath: `scheduler.SchedulerParameters.${k}`, message: `"${k}" is not a SchedulerParameters option of SLURM 22.05`, expected: 'an option documented in slurm.conf(5)' });
+      continue;
+    }
+    const problem = slurmValueProblem(typeof v === 'string' ? v : undefined, true);
+    if (problem) {
+      diagnostics.push({ severity: 'error', keyPath: `scheduler.SchedulerParameters.${k}`, message: problem, found: JSON.stringify(v) });
       continue;
     }
     if (v === true) parts.push(k);
@@ -162,6 +194,11 @@ function addConfigKeys(lines: Map<string, string>, config: Record<string, unknow
       diagnostics.push({ severity: 'error', keyPath: `scheduler.${key}`, message: 'slurm.conf values are scalars', expected: 'a string, number or boolean', found: Array.isArray(value) ? 'a list' : 'a map' });
       continue;
     }
+    const problem = slurmValueProblem(value);
+    if (problem) {
+      diagnostics.push({ severity: 'error', keyPath: `scheduler.${key}`, message: problem, found: JSON.stringify(value) });
+      continue;
+    }
     const rendered = formatValue(value as string | number | boolean);
     const existing = canonical.get(name.toLowerCase());
     if (name === 'SlurmdParameters' && lines.has(name)) lines.set(name, `${rendered},config_overrides`);
@@ -192,6 +229,12 @@ export function renderSlurmConf(cluster: Cluster, config: Record<string, unknown
   if (!head) diagnostics.push({ severity: 'error', message: 'the cluster has no head host to run slurmctld' });
   if (computes.length === 0) diagnostics.push({ severity: 'error', message: 'the cluster has no compute hosts to run slurmd' });
   if (!head || computes.length === 0) return { text: '', diagnostics, notes };
+  for (const h of cluster.hosts) {
+    for (const word of [h.name, h.address]) {
+      if (hostWordProblem(word)) diagnostics.push({ severity: 'error', message: `host ${JSON.stringify(word)} cannot be written to slurm.conf`, expected: 'a host name or address of letters, digits, ".", "_", ":" and "-"' });
+    }
+  }
+  if (hostWordProblem(opts.clusterName)) diagnostics.push({ severity: 'error', message: `cluster name ${JSON.stringify(opts.clusterName)} cannot be written to slurm.conf`, expected: 'letters, digits, ".", "_", ":" and "-"' });
   const lines = baseLines(cluster, head, opts);
   addConfigKeys(lines, config, diagnostics);
   addMemoryDefault(lines, computes, notes);

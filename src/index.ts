@@ -1,4 +1,15 @@
-/** The public API imported by `benchfile.ts` (`import { ... } from 'bench'`). */
+/**
+ * The public API imported by `benchfile.ts` and `tasks/` (`import { defineTask } from 'bench'`).
+ * This entry stays light (it loads on every run, even a no-op): the task API, typed config and
+ * diagnostics. The domain's heavier parts are subpaths that tasks import when they run:
+ *
+ * - `bench/metrics`   run metrics, repetition aggregates, simulator fidelity
+ * - `bench/results`   Arrow tables (jobs, metrics, host series) and a point's config.yaml
+ * - `bench/report`    Pareto ranking, objectives, cost metrics, the sweep report
+ * - `bench/workload`  generated workloads and SWF traces
+ * - `bench/backends`  providers and schedulers by kind
+ * - `bench/image`     VM images
+ */
 export type {
   ArtifactTaskDef,
   Benchfile,
@@ -9,6 +20,12 @@ export type {
   TaskContext,
   TaskDef,
 } from './engine/graph/task-def.js';
+export { defineResource, defineTask } from './hpc/config/define-task.js';
+export type { BenchConfig, BenchPoint, ConfigAt, ConfigSlice, TypedArtifactDef, TypedResourceDef, TypedTaskContext } from './hpc/config/define-task.js';
+export type { Config, ImageConfig, ProviderConfig, SchedulerConfig, WorkloadConfig } from './hpc/config/schema.js';
+export { formatDiagnostic } from './engine/diagnostic.js';
+export type { Diagnostic } from './engine/diagnostic.js';
+export { VERSION } from './version.js';
 export type { SweepPoint, ComposedSweep } from './engine/config/sweep-point.js';
 export type { JobSpec, JobRecord, JobState } from './hpc/workload/job.js';
 export type { TaskId, Task, TaskGraph } from './engine/graph/task-graph.js';

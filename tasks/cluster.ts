@@ -2,7 +2,8 @@
  * `cluster:provision` and `scheduler:configure`: live resources. They come up only when a
  * dependent workload run must execute, are shared, and are torn down after the last one.
  */
-import type { Cluster, ResourceTaskDef, SchedulerHandle, Topology } from 'bench';
+import { defineResource } from 'bench';
+import type { Cluster } from 'bench';
 import { join } from 'node:path';
 import { failUnless, onlyDep, readJson } from './io.js';
 
@@ -24,7 +25,7 @@ function backendContext(ctx: { signal: AbortSignal; log: import('bench').Logger;
   return { signal: ctx.signal, log: ctx.log, workDir: ctx.outDir };
 }
 
-export const clusterProvision: ResourceTaskDef<Cluster> = {
+export const clusterProvision = defineResource({
   kind: 'resource',
   name: 'cluster:provision',
   version: 1,
@@ -33,25 +34,25 @@ export const clusterProvision: ResourceTaskDef<Cluster> = {
   reads: ['provider', 'topology', 'budget'],
   exclusive: (config) => clusterLock(config['provider']),
   async up(ctx) {
-    const { hostStateFor, providerFor } = await import('bench/hpc/backends/registry.js');
-    const providerConfig = ctx.config['provider'] as Record<string, unknown>;
-    const provider = failUnless(await providerFor(String(providerConfig['kind'])));
+    const { hostStateFor, providerFor } = await import('bench/backends');
+    const providerConfig = ctx.config.provider;
+    const provider = failUnless(await providerFor(providerConfig.kind));
     const image = await readJson<Record<string, unknown>>(onlyDep(ctx.deps, 'image:build').dir, 'image.json');
     // Per-host folders of the schedulers built for this provider, from their descriptors.
-    const hostState = hostStateFor(String(providerConfig['kind']));
+    const hostState = hostStateFor(providerConfig.kind);
     const config = { ...providerConfig, image, budget: ctx.config['budget'], cache_dir: join(ctx.projectRoot, 'cache'), host_state: hostState };
     // A kill -9 during an earlier `up` leaves a cluster the ledger never got a handle for.
     const cleaned = await provider.cleanupLeftovers?.(config);
     if (cleaned) ctx.log.info(cleaned);
-    return provider.up(ctx.config['topology'] as Topology, config, backendContext(ctx));
+    return provider.up(ctx.config.topology, config, backendContext(ctx));
   },
   async down(cluster, ctx) {
-    const { providerFor } = await import('bench/hpc/backends/registry.js');
+    const { providerFor } = await import('bench/backends');
     const provider = failUnless(await providerFor(cluster.provider));
     await provider.down(cluster, backendContext(ctx));
   },
   async cleanupLeftovers(ctx) {
-    const { providerFor, PROVIDER_KINDS } = await import('bench/hpc/backends/registry.js');
+    const { providerFor, PROVIDER_KINDS } = await import('bench/backends');
     for (const kind of PROVIDER_KINDS) {
       const provider = await providerFor(kind);
       if (typeof provider === 'string' || !provider.cleanupLeftovers) continue;
@@ -59,9 +60,9 @@ export const clusterProvision: ResourceTaskDef<Cluster> = {
       if (cleaned) ctx.log.info(cleaned);
     }
   },
-};
+});
 
-export const schedulerConfigure: ResourceTaskDef<SchedulerHandle> = {
+export const schedulerConfigure = defineResource({
   kind: 'resource',
   name: 'scheduler:configure',
   version: 1,
@@ -70,18 +71,18 @@ export const schedulerConfigure: ResourceTaskDef<SchedulerHandle> = {
   reads: ['scheduler', 'provider'],
   exclusive: (config) => clusterLock(config['provider']),
   async up(ctx) {
-    const { schedulerFor } = await import('bench/hpc/backends/registry.js');
-    const config = ctx.config['scheduler'] as Record<string, unknown>;
-    const providerKind = String((ctx.config['provider'] as { kind?: string } | undefined)?.kind);
-    const scheduler = failUnless(await schedulerFor(providerKind, String(config['kind'])));
+    const { schedulerFor } = await import('bench/backends');
+    const config = ctx.config.scheduler;
+    const providerKind = ctx.config.provider.kind;
+    const scheduler = failUnless(await schedulerFor(providerKind, config.kind));
     const cluster = onlyDep(ctx.deps, 'cluster:provision').handle as Cluster;
     return scheduler.configure(cluster, config, backendContext(ctx));
   },
   async down(handle, ctx) {
-    const { schedulerFor } = await import('bench/hpc/backends/registry.js');
+    const { schedulerFor } = await import('bench/backends');
     const scheduler = failUnless(await schedulerFor(handle.cluster.provider, handle.kind));
     await scheduler.stop(handle, backendContext(ctx));
   },
-};
+});
 
 export { backendContext };

@@ -1,12 +1,12 @@
 /** `image:build`: the VM image a libvirt cluster boots; content-addressed and shared by every point using it. */
-import type { ArtifactTaskDef } from 'bench';
+import { defineTask } from 'bench';
 import { join } from 'node:path';
 import { TaskError, writeJson } from './io.js';
 
 /** Image manifest written for points whose provider boots no image. */
 export interface NoImage { builder: 'none'; reason: string }
 
-export const imageBuild: ArtifactTaskDef = {
+export const imageBuild = defineTask({
   kind: 'artifact',
   name: 'image:build',
   version: 1,
@@ -17,16 +17,16 @@ export const imageBuild: ArtifactTaskDef = {
   timeoutMs: 30 * 60_000,
   async run(ctx) {
     const provider = ctx.config['provider.kind'];
-    const image = ctx.config['image'] as { builder?: string } | undefined;
+    const image = ctx.config.image;
     if (provider !== 'libvirt' || !image || image.builder === 'none') {
       const reason = provider !== 'libvirt' ? `provider ${String(provider)} boots no image` : 'image builder none';
       await writeJson(ctx.outDir, 'image.json', { builder: 'none', reason } satisfies NoImage);
       return;
     }
-    const { buildImage } = await import('bench/hpc/image/build-image.js');
-    const result = await buildImage(image as never, { cacheDir: join(ctx.projectRoot, 'cache', 'images'), signal: ctx.signal, log: ctx.log });
+    const { buildImage } = await import('bench/image');
+    const result = await buildImage(image, { cacheDir: join(ctx.projectRoot, 'cache', 'images'), signal: ctx.signal, log: ctx.log });
     if (result.kind === 'failed') throw new TaskError(result.message);
     ctx.log.info(result.image.cached ? `image ${result.image.digest} reused from cache/images` : `image ${result.image.digest} built`);
     await writeJson(ctx.outDir, 'image.json', result.image);
   },
-};
+});

@@ -1,5 +1,6 @@
 /** `metrics`: one repetition's metrics from its jobs table, as defined in the README. */
-import type { ArtifactTaskDef, Topology } from 'bench';
+import { defineTask } from 'bench';
+import type { Topology } from 'bench';
 import { onlyDep, writeJson } from './io.js';
 
 /** Cores the utilization denominator counts: compute nodes only, since jobs never run on heads. */
@@ -7,7 +8,7 @@ export function totalCores(t: Topology): number {
   return t.compute_nodes.count * t.compute_nodes.vcpus;
 }
 
-export const metrics: ArtifactTaskDef = {
+export const metrics = defineTask({
   kind: 'artifact',
   name: 'metrics',
   // 2: node_hours and core_hours (the cost objective) join the metrics.
@@ -17,12 +18,11 @@ export const metrics: ArtifactTaskDef = {
   reads: ['topology'],
   repeats: true,
   async run(ctx) {
-    const [{ computeRunMetrics }, { readArrowFile, writeArrowFile }, { tableToJobs }, { runMetricsToTable }, { costMetrics }] = await Promise.all([
-      import('bench/hpc/metrics/index.js'), import('bench/hpc/results/arrow-file.js'), import('bench/hpc/results/jobs-table.js'),
-      import('bench/hpc/results/metrics-table.js'), import('bench/hpc/report/cost-metrics.js'),
+    const [{ computeRunMetrics }, { readArrowFile, writeArrowFile, tableToJobs, runMetricsToTable }, { costMetrics }] = await Promise.all([
+      import('bench/metrics'), import('bench/results'), import('bench/report'),
     ]);
     const jobs = tableToJobs(await readArrowFile(`${onlyDep(ctx.deps, 'workload:run').dir}/jobs.arrow`));
-    const topology = ctx.config['topology'] as Topology;
+    const { topology } = ctx.config;
     const run = computeRunMetrics(jobs, totalCores(topology));
     const values = { ...run, ...costMetrics(run.makespan, topology.compute_nodes.count, topology.compute_nodes.vcpus) };
     await writeJson(ctx.outDir, 'metrics.json', values);
@@ -34,4 +34,4 @@ export const metrics: ArtifactTaskDef = {
       topology: choice('topology'), scheduler: choice('scheduler'), workload: choice('workload'), metrics: values,
     }]));
   },
-};
+});

@@ -3,7 +3,8 @@
  * per workload) over the objectives plus cost, writes the report, the export tables and a new
  * history folder under `results/runs/`.
  */
-import type { ArtifactTaskDef, SweepPoint } from 'bench';
+import { defineTask, formatDiagnostic, VERSION } from 'bench';
+import type { SweepPoint } from 'bench';
 import { readJson, TaskError } from './io.js';
 
 type ConfigValue = string | number | boolean;
@@ -20,7 +21,7 @@ export function configColumns(point: SweepPoint): Record<string, ConfigValue> {
   return out;
 }
 
-export const reportPareto: ArtifactTaskDef = {
+export const reportPareto = defineTask({
   kind: 'artifact',
   name: 'report:pareto',
   // 3: fronts per group with a cost objective, time series, caveats, history folders.
@@ -32,13 +33,12 @@ export const reportPareto: ArtifactTaskDef = {
   publish: ['report.html', 'metrics.arrow', 'front.txt'],
   summary: 'front.txt',
   async run(ctx) {
-    const [{ METRIC_DEFINITIONS }, { parseObjectives }, { buildSweepReport }, { COST_METRICS }, { formatDiagnostic }, { VERSION }, { projectCommit }] = await Promise.all([
-      import('bench/hpc/metrics/index.js'), import('bench/hpc/pareto/index.js'), import('bench/hpc/report/build-sweep-report.js'),
-      import('bench/hpc/report/cost-metrics.js'), import('bench/engine/diagnostic.js'), import('bench/version.js'), import('bench/hpc/report/provenance.js'),
+    const [{ METRIC_DEFINITIONS }, { parseObjectives, buildSweepReport, COST_METRICS, projectCommit }] = await Promise.all([
+      import('bench/metrics'), import('bench/report'),
     ]);
-    const parsed = parseObjectives(ctx.config['objectives'], [...METRIC_DEFINITIONS.map((d) => d.name), ...COST_METRICS]);
+    const parsed = parseObjectives(ctx.config.objectives, [...METRIC_DEFINITIONS.map((d) => d.name), ...COST_METRICS]);
     if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new TaskError(parsed.diagnostics.map(formatDiagnostic).join('\n'));
-    const settings = (ctx.config['report'] ?? {}) as { group_by?: string[]; cost?: 'node_hours' | 'core_hours' | 'none' };
+    const settings = ctx.config.report ?? {};
     const pointById = new Map(ctx.points.map((p) => [p.id, p]));
     const runDir = new Map((ctx.deps['workload:run'] ?? []).map((d) => [d.pointIds[0] ?? '', d.dir]));
     const reps = [];
@@ -48,7 +48,7 @@ export const reportPareto: ArtifactTaskDef = {
       if (!point || !dir) continue;
       reps.push({
         pointId: point.id.replace(/-r\d+$/, ''), rep: point.rep, dir, configHash: point.configHash, overrides: point.overrides,
-        topology: point.config['topology'] as never, config: configColumns(point), metrics: await readJson<Record<string, number>>(dep.dir, 'metrics.json'),
+        topology: point.config.topology, config: configColumns(point), metrics: await readJson<Record<string, number>>(dep.dir, 'metrics.json'),
       });
     }
     await buildSweepReport({
@@ -56,10 +56,10 @@ export const reportPareto: ArtifactTaskDef = {
       ...(settings.group_by ? { groupBy: settings.group_by } : {}), ...(settings.cost ? { cost: settings.cost } : {}),
       provenance: {
         toolVersion: VERSION, date: new Date().toISOString(), command: ['bench', ...process.argv.slice(2)].join(' '),
-        ...(ctx.config['seed'] !== undefined ? { seed: String(ctx.config['seed']) } : {}),
+        ...(ctx.config.seed !== undefined ? { seed: String(ctx.config.seed) } : {}),
         ...projectCommit(ctx.projectRoot), versions: { node: process.version },
         notes: [`${new Set(reps.map((r) => r.pointId)).size} sweep points, ${reps.length} runs`],
       },
     });
   },
-};
+});

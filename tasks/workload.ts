@@ -1,5 +1,6 @@
 /** `workload:run`: replays the workload's jobs on the configured scheduler; one instance per repetition. */
-import type { ArtifactTaskDef, SchedulerHandle, Topology } from 'bench';
+import { defineTask, formatDiagnostic } from 'bench';
+import type { SchedulerHandle } from 'bench';
 import { backendContext } from './cluster.js';
 import { failUnless, onlyDep, TaskError, writeJson } from './io.js';
 
@@ -13,7 +14,7 @@ export function repetitionSeed(seed: number, rep: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-export const workloadRun: ArtifactTaskDef = {
+export const workloadRun = defineTask({
   kind: 'artifact',
   name: 'workload:run',
   version: 1,
@@ -30,36 +31,32 @@ export const workloadRun: ArtifactTaskDef = {
   uses: { cpus: 1 },
   timeoutMs: 60 * 60_000,
   async run(ctx) {
-    const [{ loadWorkload }, { jobsToTable }, { writeArrowFile }, { schedulerFor }, { formatDiagnostic }] = await Promise.all([
-      import('bench/hpc/workload/index.js'), import('bench/hpc/results/jobs-table.js'), import('bench/hpc/results/arrow-file.js'),
-      import('bench/hpc/backends/registry.js'), import('bench/engine/diagnostic.js'),
+    const [{ loadWorkload }, { jobsToTable, writeArrowFile, writePointConfig, hostSeriesToTable }, { schedulerFor }] = await Promise.all([
+      import('bench/workload'), import('bench/results'), import('bench/backends'),
     ]);
-    const { writePointConfig } = await import('bench/engine/config/save-point.js');
     const rep = ctx.rep ?? 0;
-    const seed = repetitionSeed(Number(ctx.config['seed'] ?? 0), rep);
-    const topology = ctx.config['topology'] as Topology;
-    const provider = ctx.config['provider'] as Record<string, unknown>;
-    const loaded = loadWorkload(ctx.config['workload'] as never, { root: ctx.projectRoot, seed, topology });
+    const seed = repetitionSeed(ctx.config.seed ?? 0, rep);
+    const { topology, provider, workload } = ctx.config;
+    const loaded = loadWorkload(workload, { root: ctx.projectRoot, seed, topology });
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) throw new TaskError(errors.map(formatDiagnostic).join('\n'));
     for (const d of loaded.diagnostics) ctx.log.warn(formatDiagnostic(d));
     const handle = onlyDep(ctx.deps, 'scheduler:configure').handle as SchedulerHandle;
-    const scheduler = failUnless(await schedulerFor(String(provider['kind']), handle.kind));
-    const timeScale = Number(provider['time_scale'] ?? 1);
+    const scheduler = failUnless(await schedulerFor(provider.kind, handle.kind));
+    const timeScale = 'time_scale' in provider && typeof provider.time_scale === 'number' ? provider.time_scale : 1;
     if (ctx.points[0]) writePointConfig(ctx.outDir, ctx.points[0]);
     const result = await scheduler.run(handle, loaded.jobs, { timeScale, seed, ctx: backendContext(ctx) });
     for (const w of result.warnings) ctx.log.warn(w);
     await writeArrowFile(`${ctx.outDir}/jobs.arrow`, jobsToTable(result.jobs));
     await writeJson(ctx.outDir, 'run.json', {
-      point: ctx.points[0]?.id, rep, seed, scheduler: handle.kind, provider: provider['kind'],
+      point: ctx.points[0]?.id, rep, seed, scheduler: handle.kind, provider: provider.kind,
       jobs: result.jobs.length, dropped: loaded.dropped, clamped: loaded.clamped,
       warnings: result.warnings, settings: result.settings,
       ...(result.view ? { fragmentation: result.view.fragmentation, backfilled: result.view.backfilled } : {}),
     });
     if (result.view) await writeJson(ctx.outDir, 'series.json', result.view.series);
     if (result.hosts?.length) {
-      const { hostSeriesToTable } = await import('bench/hpc/results/host-series.js');
       await writeArrowFile(`${ctx.outDir}/hosts.arrow`, hostSeriesToTable(result.hosts));
     }
   },
-};
+});

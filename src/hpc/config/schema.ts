@@ -16,6 +16,8 @@ export { KubernetesSchedulerSchema, VOLCANO_ACTIONS, VOLCANO_PLUGINS } from '../
 
 export const TopologySchema = closedObject({
   name: z.string(),
+  // Compute nodes taken from the workload trace's SWF header when composed (hpc/workload/trace-topology.ts).
+  from_trace: opt(z.boolean()),
   head_nodes: closedObject({ count, vcpus: count, memory_gib: positive }),
   compute_nodes: closedObject({ count, vcpus: count, memory_gib: positive, gpus: count }),
   network: opt(closedObject({ fabric: opt(z.string()), bandwidth_gbps: opt(positive), latency_us: opt(positive) })),
@@ -52,6 +54,7 @@ export const TraceWorkloadSchema = closedObject({
   limit: opt(count),
   time_scale: opt(positive),
   users_from_trace: opt(z.boolean()),
+  too_wide: opt(z.enum(['drop', 'clamp'])),
 });
 export const WorkloadSchema = z.discriminatedUnion('kind', [GeneratedWorkloadSchema, TraceWorkloadSchema]);
 export type WorkloadConfig = z.infer<typeof WorkloadSchema>;

@@ -3,7 +3,8 @@
  * P chains of 10 stages (N = 10·P stage tasks), a fan-in task per 10 chains, one report:
  * N + N/100 + 1 tasks. Stage 1 copies the first line of its input file; later stages copy their
  * predecessor. Times full build, no-op, dry run, a one-file edit, a touch, and an edit that leaves
- * stage 1's output unchanged, for bench, make and ninja in the same invocation.
+ * stage 1's output unchanged, for bench, make and ninja in the same invocation; and bench's no-op
+ * without its run stamp (graph built, every task planned), against the same make and ninja no-ops.
  *
  *   npm run bench:engine -- --sizes=10000,100000 --runs=5
  */
@@ -123,6 +124,9 @@ for (const n of sizes) {
   const noop = each(tools, runs);
   row(`no-op (median of ${runs})`, med(noop), `   bench peak RSS ${median((noop.bench ?? []).map((x) => x.rss ?? 0)).toFixed(0)} MiB`);
   row(`dry run (median of ${runs})`, med(each(dry, runs)));
+  // The same no-op with the run stamp removed first: the graph is built and every task planned.
+  const unstamped = each({ bench: tools.bench }, runs, () => rmSync(join(dir, 'cache', 'run-stamp.json'), { force: true }));
+  row(`no-op, no stamp (med. ${runs})`, { ...med(unstamped), make: med(noop).make as number, ninja: med(noop).ninja as number });
   const counts = (o: Record<string, Timed[]>) => Object.entries(o).map(([k, v]) => `${k} ${reran(k, (v[0] as Timed).out)}`).join(', ');
   const file = join(dir, 'in', `c${pad(0)}.txt`);
   const perTool = (before: () => void) => {

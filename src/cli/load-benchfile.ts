@@ -13,6 +13,7 @@ import type { Benchfile } from '../engine/graph/task-def.js';
 import type { BenchfileSource } from '../engine/graph/task-graph.js';
 import { loadCodeGraph, type ProjectModule } from '../engine/hash/code-graph.js';
 import { codeRecorder } from '../engine/hash/code-record.js';
+import { sha256Hex } from '../engine/hash/canonical-json.js';
 
 interface BundleMeta {
   out: string;
@@ -26,7 +27,10 @@ const LINKED = ['bench'];
 
 /** Bundles (or reuses) and imports the benchfile; syntax errors come back as diagnostics. */
 export async function loadBenchfile(root: string, cacheDir: string): Promise<{
-  benchfile?: Benchfile; source?: BenchfileSource; codeOf?: (taskName: string) => Record<string, string>; diagnostics: Diagnostic[];
+  benchfile?: Benchfile; source?: BenchfileSource; codeOf?: (taskName: string) => Record<string, string>;
+  /** The bundle and every module digest in one string: part of the run stamp's key. */
+  codeStamp?: string;
+  diagnostics: Diagnostic[];
 }> {
   const entry = join(root, 'benchfile.ts');
   if (!existsSync(entry)) return { diagnostics: [{ severity: 'error', message: 'no benchfile.ts in the project root', file: entry }] };
@@ -47,7 +51,8 @@ export async function loadBenchfile(root: string, cacheDir: string): Promise<{
   const graph = await loadCodeGraph({
     root, cacheFile: join(dir, 'code.json'), stamp: meta.out, project: meta.modules ?? {}, entry: 'benchfile.ts', linked: LINKED,
   });
-  return { benchfile: mod.default, source, codeOf: codeRecorder(graph), diagnostics: [] };
+  const codeStamp = `${meta.out}:${sha256Hex(JSON.stringify(graph.digests))}`;
+  return { benchfile: mod.default, source, codeOf: codeRecorder(graph), codeStamp, diagnostics: [] };
 }
 
 /** Each bundled module's imports: project files by path, packages by specifier (builtins left out). */

@@ -12,26 +12,64 @@ import { publishResults } from '../engine/runner/publish-results.js';
 import { recoverStale } from '../engine/runner/recover.js';
 import { runGraph } from '../engine/runner/run-graph.js';
 import type { CliArgs } from './parse-args.js';
-import { openProject } from './open-project.js';
+import { loadSources, openProject, type ProjectSources } from './open-project.js';
+import { globExpander, globPatterns, readStamp, removeStamp, stampHolds, stampKey, statSig, watchedPaths, writeStamp } from './run-stamp.js';
 import { printDiagnostics } from './main.js';
 
 /** Prints each target's `summary` file, so an up-to-date run still shows its result (e.g. the Pareto front). */
-function printSummaries(ids: string[], outputOf: (id: string) => string | undefined, dirOf: (digest: string) => string, graph: { tasks: Map<string, { def: { kind: string; summary?: string } }> }): void {
-  for (const id of ids) {
+function printSummaries(ids: string[], outputOf: (id: string) => string | undefined, dirOf: (digest: string) => string, graph: { tasks: Map<string, { def: { kind: string; summary?: string } }> }): string[] {
+  const files = ids.flatMap((id) => {
     const def = graph.tasks.get(id)?.def;
     const digest = outputOf(id);
-    if (!def || def.kind !== 'artifact' || !def.summary || !digest) continue;
+    return def && def.kind === 'artifact' && def.summary && digest ? [join(dirOf(digest), def.summary)] : [];
+  });
+  return printFiles(files);
+}
+
+/** Prints each file that exists; returns those printed. */
+function printFiles(files: string[]): string[] {
+  return files.filter((file) => {
     try {
-      process.stdout.write(`\n${readFileSync(join(dirOf(digest), def.summary), 'utf8')}`);
+      process.stdout.write(`\n${readFileSync(file, 'utf8')}`);
+      return true;
     } catch {
       // A summary is a courtesy; its absence is not a failure of the run.
+      return false;
     }
+  });
+}
+
+/**
+ * When the run stamp holds, nothing the last successful run depended on has changed: report the
+ * no-op (the same events and summary line, the same summaries) without building the graph.
+ */
+async function stampedNoOp(args: CliArgs, root: string, src: ProjectSources): Promise<boolean> {
+  const { bf, sw, cacheDir } = src;
+  if (args.dryRun || args.force.length || !bf.benchfile || !bf.codeStamp || [...bf.diagnostics, ...sw.diagnostics].some((d) => d.severity === 'error')) return false;
+  const stamp = readStamp(cacheDir);
+  if (!stamp) return false;
+  const key = stampKey({ code: bf.codeStamp, benchfile: bf.benchfile, sweep: sw.sweep, targets: args.targets });
+  if (!stampHolds(stamp, key, root, await globExpander(root, Object.keys(stamp.globs)))) return false;
+  const start = Date.now();
+  const ndjson = ndjsonReporter(join(cacheDir, 'logs'));
+  const plain = plainReporter((l) => process.stdout.write(`${l}\n`));
+  for (const e of [
+    { kind: 'run-started', at: start, total: stamp.upToDate, toRun: 0 },
+    { kind: 'run-finished', at: Date.now(), ok: true, ran: 0, skipped: stamp.upToDate, failed: 0, ms: Date.now() - start },
+  ] satisfies RunEvent[]) {
+    ndjson.sink(e);
+    plain(e);
   }
+  ndjson.flush();
+  printFiles(stamp.summaries);
+  return true;
 }
 
 /** Plans, prints (dry run) or runs; returns the exit status. */
 export async function runCommand(args: CliArgs, root: string): Promise<number> {
-  const { project, diagnostics } = await openProject(root, args.overrides);
+  const sources = await loadSources(root, args.overrides);
+  if (await stampedNoOp(args, root, sources)) return 0;
+  const { project, diagnostics } = await openProject(root, args.overrides, sources);
   if (!project) return printDiagnostics(diagnostics);
   const { graph, store } = project;
   // A run holds a lease so that clean/gc cannot delete what it commits or reads (and waits for none).
@@ -60,10 +98,20 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
   const ndjson = ndjsonReporter(join(project.cacheDir, 'logs'));
   const tty = process.stdout.isTTY ? (await import('../engine/events/reporters/tty-reporter.js')).ttyReporter(process.stdout) : undefined;
   const plain = tty ? undefined : plainReporter((l) => process.stdout.write(`${l}\n`));
+  let upToDate = 0;
   const emit = (e: RunEvent): void => {
     ndjson.sink(e);
     (tty?.sink ?? plain)?.(e);
+    if (e.kind === 'run-finished') upToDate = e.ran + e.skipped;
   };
+  // The stamp describes the state this run starts from; a run that dies leaves none behind.
+  const { bf, sw } = sources;
+  const key = bf.codeStamp && bf.benchfile ? stampKey({ code: bf.codeStamp, benchfile: bf.benchfile, sweep: sw.sweep, targets: args.targets }) : undefined;
+  removeStamp(project.cacheDir);
+  const patterns = bf.benchfile ? globPatterns(bf.benchfile) : [];
+  const expand = await globExpander(root, patterns);
+  const globs = Object.fromEntries(patterns.map((p) => [p, expand(p)]));
+  let done: { published: string[]; summaries: string[] } | undefined;
   const ctrl = new AbortController();
   const onSignal = (): void => ctrl.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -75,9 +123,10 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
       inputsOf: project.inputsOf, codeOf: project.codeOf, emit, signal: ctrl.signal, budget: project.budget, forced, keepGoing: args.keepGoing, ...(args.jobs ? { jobs: args.jobs } : {}),
     });
     store.saveFileStats(project.hasher.changed);
-    publishResults({ root, graph, blobs: project.blobs, targets: sel.ids, outputs: summary.outputs });
-    if (summary.ok) printSummaries(sel.ids, (id) => summary.outputs.get(id), (digest) => project.blobs.dirOf(digest), graph);
+    const published = publishResults({ root, graph, blobs: project.blobs, targets: sel.ids, outputs: summary.outputs });
+    const summaries = summary.ok ? printSummaries(sel.ids, (id) => summary.outputs.get(id), (digest) => project.blobs.dirOf(digest), graph) : [];
     if (summary.cancelled) return 130;
+    if (summary.ok) done = { published, summaries };
     return summary.ok ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
@@ -85,5 +134,10 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
     tty?.stop();
     ndjson.flush();
     store.close();
+    // Stats are taken once the database is closed (its WAL checkpointed), as the next run will see them.
+    if (done && key) {
+      const watched = Object.fromEntries([...watchedPaths(project.cacheDir), ...done.published, ...done.summaries].map((p) => [p, statSig(p)]));
+      writeStamp(project.cacheDir, { key, inputs: Object.fromEntries(project.hasher.seen), globs, watched, summaries: done.summaries, upToDate });
+    }
   }
 }

@@ -17,6 +17,8 @@ export interface FileStat {
 export class FileHasher {
   readonly changed: ({ path: string } & FileStat)[] = [];
   private readonly memo = new Map<string, string>();
+  /** `size:mtimeNs:ino` of each file as it was when hashed ('missing' if absent): what a run stamp re-checks. */
+  readonly seen = new Map<string, string>();
 
   constructor(
     private readonly root: string,
@@ -33,6 +35,7 @@ export class FileHasher {
       const size = Number(st.size);
       const mtimeNs = st.mtimeNs.toString();
       const ino = Number(st.ino);
+      this.seen.set(rel, `${size}:${mtimeNs}:${ino}`);
       const prev = this.known.get(rel);
       if (prev && prev.size === size && prev.mtimeNs === mtimeNs && prev.ino === ino) result = prev.sha256;
       else {
@@ -41,6 +44,7 @@ export class FileHasher {
       }
     } catch {
       result = 'missing';
+      this.seen.set(rel, 'missing');
     }
     this.memo.set(rel, result);
     return result;

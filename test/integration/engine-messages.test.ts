@@ -4,7 +4,7 @@
  * never a stack into bench or into the bundle in cache/benchfile/.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject, PRELUDE, REPO, type TempProject } from './engine-project.js';
@@ -58,5 +58,20 @@ describe('messages', () => {
     expect(r.stderr).toMatch(/^error: could not publish to results\/ \(/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     noStack(r.stderr);
+  });
+
+  it('a malformed SWF line is a located error at planning: exit 2 under --dry-run, before anything runs', () => {
+    p = makeProject(OK);
+    cpSync(join(REPO, 'conf'), join(p.dir, 'conf'), { recursive: true });
+    const good = readFileSync(join(REPO, 'data/traces/rlscheduler-lublin256/lublin_256.swf'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith(';')).slice(0, 20);
+    good.splice(4, 1, '5 10 x 100 4 -1 -1 4 200 -1 1 3 1 -1 1 -1 -1 -1');
+    writeFileSync(join(p.dir, 'bad.swf'), `; a trace with one bad record\n${good.join('\n')}\n`);
+    for (const args of [['--dry-run'], ['run']]) {
+      const r = p.run([...args, 'workload=trace_lublin', 'workload.path=bad.swf']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${join(p.dir, 'bad.swf')}:6: error: malformed SWF record (expected 18 numeric fields, found "x" in field 3)`);
+      noStack(r.stderr);
+    }
+    expect(p.log()).toEqual([]);
   });
 });

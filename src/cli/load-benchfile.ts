@@ -43,7 +43,13 @@ export async function loadBenchfile(root: string, cacheDir: string): Promise<{
     meta = built.meta;
     writeFileSync(metaPath, JSON.stringify(meta));
   }
-  const mod = (await import(pathToFileURL(meta.out).href)) as { default?: Benchfile };
+  let mod: { default?: Benchfile };
+  try {
+    mod = (await import(pathToFileURL(meta.out).href)) as { default?: Benchfile };
+  } catch (e) {
+    const { benchfileLoadError } = await import('./benchfile-error.js');
+    return { diagnostics: [benchfileLoadError(e, meta.out, root)] };
+  }
   const source = { file: 'benchfile.ts', text: readFileSync(entry, 'utf8') };
   if (!mod.default || !Array.isArray(mod.default.tasks)) {
     return { diagnostics: [{ severity: 'error', message: 'benchfile.ts must `export default { tasks: [...] }`', file: 'benchfile.ts' }] };

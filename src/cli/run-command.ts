@@ -123,7 +123,14 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
       inputsOf: project.inputsOf, codeOf: project.codeOf, emit, signal: ctrl.signal, budget: project.budget, forced, keepGoing: args.keepGoing, ...(args.jobs ? { jobs: args.jobs } : {}),
     });
     store.saveFileStats(project.hasher.changed);
-    const published = publishResults({ root, graph, blobs: project.blobs, targets: sel.ids, outputs: summary.outputs });
+    let published: string[];
+    try {
+      published = publishResults({ root, graph, blobs: project.blobs, targets: sel.ids, outputs: summary.outputs });
+    } catch (e) {
+      // The outputs are committed in the cache; only their human-facing links and copies failed.
+      process.stderr.write(`error: could not publish to results/ (${e instanceof Error ? e.message : String(e)}); the outputs are kept in the cache and the next run publishes them\n`);
+      return 1;
+    }
     const summaries = summary.ok ? printSummaries(sel.ids, (id) => summary.outputs.get(id), (digest) => project.blobs.dirOf(digest), graph) : [];
     if (summary.cancelled) return 130;
     if (summary.ok) done = { published, summaries };

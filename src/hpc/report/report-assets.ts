@@ -10,7 +10,7 @@ h3{font-size:16px;margin:18px 0 6px}h4{font-size:14px;margin:4px 0}
 figure.plot,figure.series-plot{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:6px}
 figcaption{font-size:13px;color:#57606a;text-align:center}
 .series-legend span{margin-right:10px}.series-legend i{display:inline-block;width:12px;height:3px;vertical-align:middle;margin-right:3px}
-.series-card{margin:8px 0;padding:4px 0;border-top:1px solid #eaeef2}
+.series{display:flex;flex-wrap:wrap;gap:10px}.series-card{margin:4px 0;padding:4px;border:1px solid #eaeef2;border-radius:6px}
 svg .grid{stroke:#eaeef2}svg .frame{fill:none;stroke:#8c959f}
 svg .tick{font-size:12px;fill:#424a53}svg .axis{font-size:13px;fill:#1b1f24;font-weight:600}
 svg .ci{stroke-width:1.3;opacity:.7}

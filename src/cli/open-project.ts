@@ -2,9 +2,8 @@
  * Everything a command needs about a project: cache, benchfile, sweep, graph and input digests.
  * Heavy modules (esbuild, the config composer, the glob walker) are imported only when needed.
  */
-import { mkdirSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { globSync as GlobSync } from 'tinyglobby';
 import { BlobStore } from '../engine/cache/blob-store.js';
 import { openStore } from '../engine/cache/open-store.js';
@@ -13,8 +12,7 @@ import type { Diagnostic } from '../engine/diagnostic.js';
 import type { TaskDef } from '../engine/graph/task-def.js';
 import { buildTaskGraph, type Task, type TaskGraph } from '../engine/graph/task-graph.js';
 import { FileHasher } from '../engine/hash/file-hasher.js';
-import { loadBenchfile } from './load-benchfile.js';
-import { loadSweep } from './load-sweep.js';
+import { loadSources, type ProjectSources } from './load-sources.js';
 import type { HostBudget } from '../engine/runner/run-graph.js';
 
 export interface Project {
@@ -37,21 +35,6 @@ export function budgetOf(base: Record<string, unknown>): HostBudget {
   budget.memoryMiB = typeof b.memory_gib === 'number' ? b.memory_gib * 1024 : Math.floor(totalmem() / 2 ** 20);
   if (b.pools && typeof b.pools === 'object') budget.pools = b.pools as Record<string, number>;
   return budget;
-}
-
-/** The loaded benchfile and composed sweep: what a run stamp is checked against before any graph is built. */
-export interface ProjectSources {
-  cacheDir: string;
-  bf: Awaited<ReturnType<typeof loadBenchfile>>;
-  sw: Awaited<ReturnType<typeof loadSweep>>;
-}
-
-/** Loads the benchfile and composes the sweep. */
-export async function loadSources(root: string, overrides: string[]): Promise<ProjectSources> {
-  const cacheDir = join(root, 'cache');
-  mkdirSync(cacheDir, { recursive: true });
-  const [bf, sw] = await Promise.all([loadBenchfile(root, cacheDir), loadSweep(root, overrides)]);
-  return { cacheDir, bf, sw };
 }
 
 /** Opens the project at `root`; user mistakes come back as diagnostics (all of them). */

@@ -1,18 +1,12 @@
 /** `bench [targets] [key=value ...] [--dry-run] [-j N] [--force TASK] [--keep-going]`. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectTargets } from '../engine/graph/select-targets.js';
 import { formatReason } from '../engine/hash/fingerprint.js';
 import type { RunEvent } from '../engine/events/events.js';
 import { ndjsonReporter } from '../engine/events/reporters/ndjson-reporter.js';
 import { plainReporter } from '../engine/events/reporters/plain-reporter.js';
-import { InProcessExecutor } from '../engine/runner/executor.js';
-import { planRun } from '../engine/runner/plan.js';
-import { publishResults } from '../engine/runner/publish-results.js';
-import { recoverStale } from '../engine/runner/recover.js';
-import { runGraph } from '../engine/runner/run-graph.js';
 import type { CliArgs } from './parse-args.js';
-import { loadSources, openProject, type ProjectSources } from './open-project.js';
+import { loadSources, type ProjectSources } from './load-sources.js';
 import { globExpander, globPatterns, readStamp, removeStamp, stampHolds, stampKey, statSig, watchedPaths, writeStamp } from './run-stamp.js';
 import { printDiagnostics } from './main.js';
 
@@ -69,6 +63,11 @@ async function stampedNoOp(args: CliArgs, root: string, src: ProjectSources): Pr
 export async function runCommand(args: CliArgs, root: string): Promise<number> {
   const sources = await loadSources(root, args.overrides);
   if (await stampedNoOp(args, root, sources)) return 0;
+  // What a stamped no-op does without: the cache database (a native module), the planner, the runner.
+  const [{ openProject }, { selectTargets }, { planRun }, { InProcessExecutor }, { publishResults }, { recoverStale }, { runGraph }] = await Promise.all([
+    import('./open-project.js'), import('../engine/graph/select-targets.js'), import('../engine/runner/plan.js'), import('../engine/runner/executor.js'),
+    import('../engine/runner/publish-results.js'), import('../engine/runner/recover.js'), import('../engine/runner/run-graph.js'),
+  ]);
   const { project, diagnostics } = await openProject(root, args.overrides, sources);
   if (!project) return printDiagnostics(diagnostics);
   const { graph, store } = project;

@@ -9,6 +9,7 @@
  * - `bench/workload`  generated workloads and SWF traces
  * - `bench/backends`  providers and schedulers by kind
  * - `bench/image`     VM images
+ * - `bench/tracking`  exporting runs to MLflow
  */
 export type {
   ArtifactTaskDef,
@@ -26,6 +27,7 @@ export type { Config, ImageConfig, ProviderConfig, SchedulerConfig, WorkloadConf
 export { formatDiagnostic } from './engine/diagnostic.js';
 export type { Diagnostic } from './engine/diagnostic.js';
 export { VERSION } from './version.js';
+export { canonicalJson, sha256Hex } from './engine/hash/canonical-json.js';
 export type { SweepPoint, ComposedSweep } from './engine/config/sweep-point.js';
 export type { JobSpec, JobRecord, JobState } from './hpc/workload/job.js';
 export type { TaskId, Task, TaskGraph } from './engine/graph/task-graph.js';

@@ -10,8 +10,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { TaskError, writeJson } from './io.js';
 
-type TrackingConfig = import('bench/hpc/tracking/tracking-schema.js').TrackingConfig;
-type ExportResult = import('bench/hpc/tracking/export-sweep.js').ExportResult;
+type TrackingConfig = import('bench/tracking').TrackingConfig;
+type ExportResult = import('bench/tracking').ExportResult;
 
 /**
  * A skipped export leaves a marker here. The task declares the folder as input, so the marker
@@ -36,9 +36,7 @@ export const trackMlflow: ArtifactTaskDef = {
       await writeFile(join(ctx.outDir, 'tracking.txt'), 'Tracking is off (tracking=none).\n');
       return;
     }
-    const [{ MlflowClient, MlflowError }, { exportSweep }, { canonicalJson, sha256Hex }] = await Promise.all([
-      import('bench/hpc/tracking/mlflow-client.js'), import('bench/hpc/tracking/export-sweep.js'), import('bench/engine/hash/canonical-json.js'),
-    ]);
+    const [{ MlflowClient, MlflowError, exportSweep }, { canonicalJson, sha256Hex }] = await Promise.all([import('bench/tracking'), import('bench')]);
     const experiment = tracking.experiment ?? basename(ctx.projectRoot);
     const sweepKey = sha256Hex(canonicalJson({ experiment, points: ctx.points.map((p) => p.id).sort() }));
     const pending = join(ctx.projectRoot, PENDING_DIR, `${sweepKey.slice(0, 16)}.json`);
@@ -78,7 +76,7 @@ function summaryText(uri: string, experiment: string, r: ExportResult): string {
 }
 
 async function trackedSweep(ctx: TaskContext, o: { experiment: string; sweepKey: string }) {
-  const { collectRun } = await import('bench/hpc/tracking/collect-run.js');
+  const { collectRun } = await import('bench/tracking');
   const commit = await gitCommit(ctx.projectRoot);
   const commonTags: Record<string, string> = commit ? { 'mlflow.source.git.commit': commit } : {};
   const groups = configGroups(ctx.projectRoot);

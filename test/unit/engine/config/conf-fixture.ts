@@ -47,6 +47,8 @@ export const BASE_FILES: Record<string, string> = {
     '',
   ].join('\n'),
   'conf/workload/trace.yaml': 'kind: trace\npath: traces/x.swf\nlimit: 10\n',
+  // The trace option's file: the domain checks that a trace exists when it composes a point.
+  'traces/x.swf': '; MaxProcs: 64\n1 0 5 100 8 -1 -1 8 200 -1 1 1 1 -1 1 -1 -1 -1\n2 10 0 50 4 -1 -1 4 100 -1 1 2 1 -1 1 -1 -1 -1\n',
   'conf/provider/sim.yaml': 'kind: sim\n',
   'conf/experiment/none.yaml': '# @package _global_\nsweep: { mode: product, params: {} }\n',
   'conf/experiment/matrix.yaml': '# @package _global_\nsweep:\n  mode: product\n  params:\n    topology: [small, medium]\n    scheduler: [slurm, flux]\n',

@@ -4,18 +4,16 @@
  * and host budget, commits outputs (temp dir → content address → row), and manages resources.
  * The only writer of the cache database is this coordinating process.
  */
-import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { BlobStore } from '../cache/blob-store.js';
-import { writeManifest } from '../cache/manifests.js';
 import type { CacheEntry, SqliteStore } from '../cache/sqlite-store.js';
 import type { Task, TaskGraph, TaskId } from '../graph/task-graph.js';
-import { fingerprintDigest, fingerprintJson, type Fingerprint, type Reason } from '../hash/fingerprint.js';
+import type { Fingerprint, Reason } from '../hash/fingerprint.js';
 import type { EventSink, TaskOutcome } from '../events/events.js';
-import { failureOf, type Executor } from './executor.js';
+import type { Executor } from './executor.js';
+import { restoreFromHistory, runWithRetries } from './run-attempt.js';
 import { decideTask, fingerprintOf, type Plan } from './plan.js';
 import { ResourcePool } from './resource-pool.js';
-import { makeContext } from './task-context.js';
 
 export interface RunOptions {
   graph: TaskGraph;
@@ -237,18 +235,6 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
   return { ok: failed === 0 && !cancelled, cancelled, ran, skipped, failed, outcomes, outputs };
 }
 
-/**
- * A task whose fingerprint was committed before (by a wider or narrower sweep, whose latest entry
- * has since been replaced) takes that output back instead of running again.
- */
-function restoreFromHistory(o: RunOptions, id: TaskId, fp: Fingerprint, d: { action: 'run' | 'skip'; reason: Reason }): { action: 'run' | 'skip'; reason: Reason } {
-  if (d.action === 'skip' || d.reason.kind === 'forced' || d.reason.kind === 'new') return d;
-  const old = o.store.historyEntry(id, fingerprintDigest(fp));
-  if (!old?.outputDigest || !o.blobs.has(old.outputDigest)) return d;
-  o.store.putEntry({ ...old, finishedAt: Date.now() });
-  return { action: 'skip', reason: { kind: 'up-to-date' } };
-}
-
 /** The lock a resource instance holds, from its def's `exclusive` and its config slice. */
 function lockOfResource(r: Task): string | undefined {
   const ex = r.def.kind === 'resource' ? r.def.exclusive : undefined;
@@ -276,53 +262,4 @@ function upToDate(o: RunOptions): RunSummary {
   o.emit({ kind: 'run-started', at: start, total: skipped, toRun: 0 });
   o.emit({ kind: 'run-finished', at: Date.now(), ok: true, ran: 0, skipped, failed: 0, ms: Date.now() - start });
   return { ok: true, cancelled: false, ran: 0, skipped, failed: 0, outcomes, outputs };
-}
-
-async function runWithRetries(o: RunOptions, task: Task, fp: Fingerprint, reason: Reason, pool: ResourcePool, dirOf: (id: TaskId) => string, outputs: Map<TaskId, string>): Promise<TaskOutcome> {
-  const retries = task.def.retries ?? 0;
-  for (let attempt = 1; ; attempt++) {
-    const t0 = Date.now();
-    o.emit({ kind: 'task-started', at: t0, taskId: task.id, attempt, reason });
-    const tmp = o.blobs.makeTemp();
-    let result;
-    try {
-      await pool.ensureFor(task);
-      const ctx = makeContext({ graph: o.graph, task, signal: o.signal, outDir: tmp, projectRoot: o.projectRoot, emit: o.emit, dirOf, handleOf: (d) => pool.handleOf(d) });
-      result = await o.executor.run(task, ctx, task.def.timeoutMs);
-    } catch (e) {
-      // A resource whose `up` was interrupted by the abort is a cancellation, not a failure.
-      const f = failureOf(e, o.signal.aborted ? 'cancelled' : 'resource-failed');
-      result = { ...f, reason: o.signal.aborted ? ('cancelled' as const) : ('resource-failed' as const), error: `resource failed: ${f.error}` };
-    }
-    const ms = Date.now() - t0;
-    if (result.kind === 'ok') {
-      const outputDigest = o.blobs.commit(tmp);
-      const entry = { taskId: task.id, status: 'done' as const, digest: fingerprintDigest(fp), fingerprintJson: fingerprintJson(fp), outputDigest, finishedAt: Date.now() };
-      // Manifest before row: the index can always be rebuilt from what the store holds.
-      writeManifest(o.blobs.cacheDir, entry);
-      o.store.putEntry(entry);
-      outputs.set(task.id, outputDigest);
-      o.emit({ kind: 'task-finished', at: Date.now(), taskId: task.id, outcome: 'ok', reason, ms });
-      return 'ok';
-    }
-    rmSync(tmp, { recursive: true, force: true });
-    const last = attempt > retries || result.reason === 'cancelled' || o.signal.aborted;
-    if (last) {
-      if (result.reason !== 'cancelled') {
-        o.store.putEntry({ taskId: task.id, status: 'failed', digest: fingerprintDigest(fp), fingerprintJson: fingerprintJson(fp), outputDigest: null, finishedAt: Date.now() });
-      }
-      const thrown = { ...(result.errorKind ? { errorKind: result.errorKind } : {}), ...(result.stack ? { stack: result.stack } : {}) };
-      o.emit({ kind: 'task-finished', at: Date.now(), taskId: task.id, outcome: result.reason, reason, ms, error: result.error, ...thrown });
-      return result.reason;
-    }
-    o.emit({ kind: 'task-log', at: Date.now(), taskId: task.id, level: 'warn', message: `attempt ${attempt} failed (${result.error}); retrying` });
-    await backoff(100 * 2 ** (attempt - 1), o.signal);
-  }
-}
-
-function backoff(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
 }

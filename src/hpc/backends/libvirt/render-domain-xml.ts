@@ -29,8 +29,8 @@ export interface VmBootOptions {
  * the value, rather than written into a document libvirt would refuse or misread.
  */
 function esc(s: string): string {
-  const bad = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.exec(s);
-  if (bad) throw new Error(`libvirt domain XML cannot hold the control character U+${(bad[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0').toUpperCase()} in ${JSON.stringify(s)}`);
+  const bad = [...s].map((ch) => ch.codePointAt(0) ?? 0).find((c) => (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffe || c === 0xffff);
+  if (bad !== undefined) throw new Error(`libvirt domain XML cannot hold the control character U+${bad.toString(16).padStart(4, '0').toUpperCase()} in ${JSON.stringify(s)}`);
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 

@@ -80,8 +80,8 @@ function formatValue(v: string | number | boolean): string {
  */
 export function slurmValueProblem(value: unknown, option = false): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const bad = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u.exec(value);
-  if (bad) return `slurm.conf cannot hold the control character U+${(bad[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0').toUpperCase()} in a value (it would end or split the directive)`;
+  const bad = [...value].map((ch) => ch.codePointAt(0) ?? 0).find((c) => c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029);
+  if (bad !== undefined) return `slurm.conf cannot hold the control character U+${bad.toString(16).padStart(4, '0').toUpperCase()} in a value (it would end or split the directive)`;
   if (value.includes('#')) return 'slurm.conf reads "#" as the start of a comment';
   if (value.includes('"')) return 'slurm.conf has no way to escape a double quote in a value';
   if (value.includes('\\')) return 'slurm.conf reads "\\" as a line continuation';

@@ -10,7 +10,7 @@ export interface UnknownKeyParams {
 /**
  * An object schema that rejects keys outside `shape` plus `extraKeys`, reporting each unknown key at
  * its own path with the allowed names attached (zod's own `unrecognized_keys` issue points at the
- * parent, which would locate the error on the wrong line). `ignoreCase` is for slurm.conf, whose
+ * parent, which would locate the error on the wrong line). `ignoreCase` is for formats whose
  * parser matches keys case-insensitively.
  */
 export function closedObject<T extends z.core.$ZodLooseShape>(

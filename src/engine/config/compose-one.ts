@@ -101,7 +101,7 @@ export function applyOverride(config: ConfigObject, prov: Provenance, o: Overrid
 
 /**
  * Group choices made by the chosen options themselves: an experiment's own defaults list, Hydra
- * style (`- override /topology: large`). Choices from the command line still win. One level deep.
+ * style (`- override /db: postgres`). Choices from the command line still win. One level deep.
  */
 export function applyOptionDefaults(repo: ConfRepo, choices: Map<string, Choice>, fromCommandLine: Set<string>): void {
   for (const [group, choice] of [...choices]) {

@@ -136,7 +136,7 @@ function classifyOverrides(
     if (!isGroup(o.key)) keyOverrides.push(o);
     else if (o.kind === 'remove') choices.delete(o.key);
     else if (o.value === null || o.value === '') {
-      // `scheduler=` would silently drop the group and fail every task later; `~scheduler` says it on purpose.
+      // `db=` would silently drop the group and fail every task later; `~db` says it on purpose.
       diagnostics.push({
         severity: 'error', message: 'a config group needs an option', file: 'command line', keyPath: o.key, found: 'nothing',
         expected: `one of ${optionsOf(o.key).join(', ')}`, hint: `use ~${o.key} to drop the group`,

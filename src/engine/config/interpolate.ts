@@ -8,7 +8,7 @@ const REF = /\$\{([^}]*)\}/g;
 /**
  * Resolves `${a.b.c}` (another key of the composed config) and `${env:VAR,default}` in every string
  * of `config`. A string that is exactly one reference takes the referenced value's type (so
- * `${topology.compute_nodes.count}` stays a number); otherwise the reference is spliced in as text.
+ * `${server.workers.count}` stays a number); otherwise the reference is spliced in as text.
  * Cycles and missing keys become located diagnostics and leave the string as written.
  */
 export function interpolate(

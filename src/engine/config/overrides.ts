@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostic.js';
 
 /**
  * A parsed command-line override, Hydra style:
- * - `key=value` sets a key that exists (or picks a group option: `scheduler=flux`);
+ * - `key=value` sets a key that exists (or picks a group option: `db=postgres`);
  * - `+key=value` adds a key that does not exist yet; `++key=value` sets it either way;
  * - `~key` (or `~key=value`) removes it;
  * - `key=a,b,c`, `key=choice(a,b,c)` and `key=range(start,stop[,step])` sweep it (cartesian product

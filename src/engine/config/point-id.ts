@@ -6,7 +6,7 @@ export function hashConfig(config: Record<string, unknown>): string {
   return sha256Hex(canonicalJson(config));
 }
 
-/** How an assignment is written back as an override: `scheduler=flux`, `seed=3`. */
+/** How an assignment is written back as an override: `db=postgres`, `seed=3`. */
 export function assignmentText(a: Assignment): string {
   return `${a.key}=${typeof a.value === 'string' ? a.value : JSON.stringify(a.value)}`;
 }

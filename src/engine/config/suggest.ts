@@ -14,7 +14,7 @@ export function levenshtein(a: string, b: string): number {
 
 /**
  * The closest candidate to `name`, or undefined when nothing is close enough to be a likely typo.
- * Case is ignored because slurm.conf keys are case-insensitive and users mix cases anyway.
+ * Case is ignored because some formats match keys case-insensitively and users mix cases anyway.
  */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
   const lower = name.toLowerCase();

@@ -1,6 +1,6 @@
 /** One point of a sweep: a fully composed, resolved config plus how it was obtained. */
 export interface SweepPoint {
-  /** Stable readable id, e.g. `medium-slurm-mixed-r0`. */
+  /** Stable readable id, e.g. `large-postgres-r0`. */
   id: string;
   /** Repetition index; part of the id and of `repeats: true` task fingerprints. */
   rep: number;

@@ -16,7 +16,7 @@ export type Provenance = Map<string, SourceLoc>;
 /** One parsed YAML config file with the position of each key path in it. */
 export interface YamlSource {
   value: unknown;
-  /** Key paths relative to the file's root, e.g. `SchedulerParameters.bf_window`. */
+  /** Key paths relative to the file's root, e.g. `server.pool.size`. */
   positions: Map<string, { line: number; column: number }>;
   /** `# @package _global_` header: the file merges at the config root, not under its group. */
   global: boolean;

@@ -12,16 +12,21 @@ export interface ProcessOwner {
   start: string;
 }
 
-/** The start time of a process in clock ticks since boot (`/proc/PID/stat` field 22), or '' where unknown. */
-export function processStart(pid: number): string {
+/** State letter and start time (clock ticks since boot, field 22) from `/proc/PID/stat`; undefined where unreadable. */
+function procStat(pid: number): { state: string; start: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may contain spaces and parentheses; fields resume after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? '';
+    return { state: fields[0] ?? '', start: fields[19] ?? '' };
   } catch {
-    return '';
+    return undefined;
   }
+}
+
+/** The start time of a process, or '' where unknown. */
+export function processStart(pid: number): string {
+  return procStat(pid)?.start ?? '';
 }
 
 let self: ProcessOwner | undefined;
@@ -32,12 +37,16 @@ export function selfOwner(): ProcessOwner {
   return self;
 }
 
-/** True while the owner runs: its pid exists and, where recorded, started when the row says. */
+/**
+ * True while the owner runs: its pid exists, is not a zombie (a killed process its parent has not
+ * reaped yet does nothing more) and, where recorded, started when the row says.
+ */
 export function ownerAlive(o: ProcessOwner): boolean {
   if (!pidAlive(o.pid)) return false;
-  if (!o.start) return true;
-  const now = processStart(o.pid);
-  return now === '' || now === o.start;
+  const now = procStat(o.pid);
+  if (!now) return true;
+  if (now.state === 'Z' || now.state === 'X') return false;
+  return !o.start || now.start === o.start;
 }
 
 /** True for this very process (not merely one that reused its pid). */

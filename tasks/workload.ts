@@ -31,7 +31,7 @@ export const workloadRun = defineTask({
   uses: { cpus: 1 },
   timeoutMs: 60 * 60_000,
   async run(ctx) {
-    const [{ loadWorkload }, { jobsToTable, writeArrowFile, writePointConfig, hostSeriesToTable }, { schedulerFor }] = await Promise.all([
+    const [{ loadWorkload }, { jobsToTable, writeArrowFile, writePointConfig, hostSeriesToTable, schedulerSeriesToTable }, { schedulerFor }] = await Promise.all([
       import('bench/workload'), import('bench/results'), import('bench/backends'),
     ]);
     const rep = ctx.rep ?? 0;
@@ -58,5 +58,8 @@ export const workloadRun = defineTask({
     if (result.hosts?.length) {
       await writeArrowFile(`${ctx.outDir}/hosts.arrow`, hostSeriesToTable(result.hosts));
     }
+    // Real backends that observe their scheduler (Kubernetes: Prometheus scrapes) add its series.
+    const schedulerSeries = (result as { scheduler?: { t: number[] } & Record<string, number[]> }).scheduler;
+    if (schedulerSeries?.t.length) await writeArrowFile(`${ctx.outDir}/scheduler.arrow`, schedulerSeriesToTable(schedulerSeries));
   },
 });

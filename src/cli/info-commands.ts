@@ -1,5 +1,7 @@
 /** `bench list | status | explain TASK | graph --format F` (clean and gc: `clean-command.ts`). */
 import { selectTargets } from '../engine/graph/select-targets.js';
+import { didYouMeanTargets } from '../engine/graph/suggest-targets.js';
+import type { Diagnostic } from '../engine/diagnostic.js';
 import { renderGraph, GRAPH_FORMATS, type GraphFormat } from '../engine/render/render-graph.js';
 import { canonicalJson } from '../engine/hash/canonical-json.js';
 import { explainMiss, formatReason, type Fingerprint } from '../engine/hash/fingerprint.js';
@@ -24,7 +26,7 @@ export async function infoCommand(args: CliArgs, root: string): Promise<number> 
 
 async function dispatch(args: CliArgs, p: Project): Promise<number> {
   const sel = selectTargets(p.graph, args.targets);
-  if (sel.diagnostics.length) return printDiagnostics(sel.diagnostics);
+  if (sel.diagnostics.length) return printDiagnostics(unmatchedTargets(p, args.targets));
   const entries = p.store.loadEntries();
   const plan = planRun(p.graph, sel.ids, { entries, inputsOf: p.inputsOf, codeOf: p.codeOf, outputExists: (d) => p.blobs.has(d), forced: new Set(args.force) });
   switch (args.command) {
@@ -49,6 +51,14 @@ async function dispatch(args: CliArgs, p: Project): Promise<number> {
     default:
       return printDiagnostics([{ severity: 'error', message: `unhandled command ${args.command}` }]);
   }
+}
+
+/** One error per target that selects nothing, each with the closest task names or ids. */
+function unmatchedTargets(p: Project, specs: string[]): Diagnostic[] {
+  return specs.flatMap((spec) => selectTargets(p.graph, [spec]).diagnostics.map((d) => {
+    const hint = didYouMeanTargets(p.graph, spec);
+    return hint ? { ...d, hint } : d;
+  }));
 }
 
 function explain(p: Project, ids: string[], entries: ReturnType<Project['store']['loadEntries']>, plan: ReturnType<typeof planRun>): number {

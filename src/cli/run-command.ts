@@ -1,7 +1,6 @@
 /** `bench [targets] [key=value ...] [--dry-run] [-j N] [--force TASK] [--keep-going]`. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatReason } from '../engine/hash/fingerprint.js';
 import type { RunEvent } from '../engine/events/events.js';
 import { ndjsonReporter } from '../engine/events/reporters/ndjson-reporter.js';
 import { plainReporter } from '../engine/events/reporters/plain-reporter.js';
@@ -84,12 +83,9 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
   const forced = new Set(args.force);
   const plan = planRun(graph, sel.ids, { entries, inputsOf: project.inputsOf, codeOf: project.codeOf, outputExists: (d) => project.blobs.has(d), forced });
   if (args.dryRun) {
-    const counts = { run: 0, skip: 0, resource: 0 };
-    for (const p of plan.tasks) counts[p.action]++;
-    const lines = plan.tasks.map((p) => `${p.action.padEnd(8)} ${p.id}  ${p.action === 'resource' ? 'brought up if a dependent runs' : formatReason(p.reason)}`);
-    // The graph renderers are four modules a no-op run does not need.
-    const { renderGraph } = await import('../engine/render/render-graph.js');
-    process.stdout.write(`${lines.join('\n')}\n\n${renderGraph(graph, plan, 'ascii')}${counts.run} to run, ${counts.skip} up to date, ${counts.resource} resources\n`);
+    // The plan renderer is a module a no-op run does not need.
+    const { renderPlan } = await import('../engine/render/render-plan.js');
+    process.stdout.write(renderPlan(graph, plan));
     store.saveFileStats(project.hasher.changed);
     store.close();
     return 0;

@@ -1,0 +1,93 @@
+/**
+ * `--dry-run` output: a count table per task name and action first (what a sweep costs at a
+ * glance, as Snakemake's job stats), then one line per planned task with its reason, then the
+ * totals. Reasons that carry long values (a list of 81 point ids) are cut to their first few
+ * items and a count, so no line runs to kilobytes.
+ */
+import { formatReason, type Reason } from '../hash/fingerprint.js';
+import type { TaskGraph } from '../graph/task-graph.js';
+import type { Plan, PlanAction } from '../runner/plan.js';
+
+/** Items of a list value shown before "and N more". */
+const LIST_HEAD = 3;
+/** A reason longer than this (in characters) is cut. */
+const MAX_REASON = 160;
+const ACTIONS: readonly PlanAction[] = ['run', 'skip', 'resource'];
+
+/** The full dry-run text: count table, details, totals. */
+export function renderPlan(graph: TaskGraph, plan: Plan): string {
+  const details = plan.tasks.map((p) => `${p.action.padEnd(8)} ${p.id}  ${p.action === 'resource' ? 'brought up if a dependent runs' : briefReason(p.reason)}`);
+  const c = countActions(plan);
+  return `${renderPlanStats(graph, plan)}\n${details.join('\n')}\n\n${c.run} to run, ${c.skip} up to date, ${c.resource} resources\n`;
+}
+
+function countActions(plan: Plan): Record<PlanAction, number> {
+  const counts = { run: 0, skip: 0, resource: 0 };
+  for (const p of plan.tasks) counts[p.action]++;
+  return counts;
+}
+
+/**
+ * Count table: one row per task name (in plan order) with how many instances run, are up to date
+ * or are resources, and the reasons the runs have, most frequent first; a total row last.
+ */
+export function renderPlanStats(graph: TaskGraph, plan: Plan): string {
+  const rows = new Map<string, { counts: Record<PlanAction, number>; why: Map<string, number> }>();
+  for (const p of plan.tasks) {
+    const name = graph.tasks.get(p.id)?.name ?? p.id;
+    let row = rows.get(name);
+    if (!row) rows.set(name, (row = { counts: { run: 0, skip: 0, resource: 0 }, why: new Map() }));
+    row.counts[p.action]++;
+    if (p.action === 'run') row.why.set(p.reason.kind, (row.why.get(p.reason.kind) ?? 0) + 1);
+  }
+  const total = countActions(plan);
+  const table: string[][] = [['task', ...ACTIONS, 'total', 'why (runs)']];
+  for (const [name, r] of rows) {
+    const why = [...r.why].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+    table.push([name, ...ACTIONS.map((a) => String(r.counts[a])), String(sum(r.counts)), why]);
+  }
+  table.push(['total', ...ACTIONS.map((a) => String(total[a])), String(sum(total)), '']);
+  const widths = (table[0] as string[]).map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
+  const line = (row: string[]): string =>
+    row.map((cell, i) => (i === 0 || i === row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  return `${table.map(line).join('\n')}\n`;
+}
+
+function sum(counts: Record<PlanAction, number>): number {
+  return counts.run + counts.skip + counts.resource;
+}
+
+/**
+ * A reason as one readable line: list values become their first items and "and N more" (with
+ * what was added and removed when both sides are lists); anything else still too long is cut.
+ */
+export function briefReason(r: Reason): string {
+  if (r.kind !== 'config-changed') return cut(formatReason(r));
+  const { old: a, new: b } = r;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const before = new Set(a.map((v) => JSON.stringify(v)));
+    const after = new Set(b.map((v) => JSON.stringify(v)));
+    const removed = a.filter((v) => !after.has(JSON.stringify(v)));
+    const added = b.filter((v) => !before.has(JSON.stringify(v)));
+    const change = [removed.length ? `removed ${briefList(removed)}` : '', added.length ? `added ${briefList(added)}` : ''].filter(Boolean).join('; ');
+    return cut(`config-changed: ${r.keyPath} ${a.length} items → ${b.length} items${change ? ` (${change})` : ' (reordered)'}`);
+  }
+  return cut(`config-changed: ${r.keyPath} ${briefValue(a)} → ${briefValue(b)}`);
+}
+
+/** `a, b, c and 24 more`. */
+export function briefList(items: readonly unknown[]): string {
+  const head = items.slice(0, LIST_HEAD).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  return items.length > LIST_HEAD ? `${head.join(', ')} and ${items.length - LIST_HEAD} more` : head.join(', ');
+}
+
+function briefValue(v: unknown): string {
+  if (v === undefined) return 'unset';
+  if (Array.isArray(v) && v.length > LIST_HEAD) return `[${briefList(v)}]`;
+  const text = JSON.stringify(v);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+function cut(text: string): string {
+  return text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}… (${text.length - MAX_REASON + 1} more characters)` : text;
+}

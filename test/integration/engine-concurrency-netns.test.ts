@@ -45,8 +45,13 @@ function clusterSpan(pid: number | undefined): { up?: number; down?: number } {
   const file = existsSync(logs) ? readdirSync(logs).find((f) => f.endsWith(`-${pid}.ndjson`)) : undefined;
   if (!file) return {};
   const events = readFileSync(join(logs, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; taskId?: string; at: number });
-  const at = (kind: string): number | undefined => events.find((e) => e.kind === kind && e.taskId?.startsWith('cluster:provision'))?.at;
-  return { ...(at('resource-up') ? { up: at('resource-up') } : {}), ...(at('resource-down') ? { down: at('resource-down') } : {}) };
+  const span: { up?: number; down?: number } = {};
+  for (const e of events) {
+    if (!e.taskId?.startsWith('cluster:provision')) continue;
+    if (e.kind === 'resource-up') span.up ??= e.at;
+    if (e.kind === 'resource-down') span.down ??= e.at;
+  }
+  return span;
 }
 
 describe('two bench processes, one real netns subnet', () => {

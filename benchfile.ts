@@ -9,8 +9,9 @@ import { imageBuild } from './tasks/image.js';
 import { metrics } from './tasks/metrics.js';
 import { reportPareto } from './tasks/report.js';
 import { trackMlflow } from './tasks/track.js';
+import { reportTraceStudy } from './tasks/trace-study.js';
 import { workloadRun } from './tasks/workload.js';
 
 export default {
-  tasks: [imageBuild, clusterProvision, schedulerConfigure, workloadRun, metrics, reportPareto, reportFidelity, trackMlflow],
+  tasks: [imageBuild, clusterProvision, schedulerConfigure, workloadRun, metrics, reportPareto, reportFidelity, reportTraceStudy, trackMlflow],
 } satisfies Benchfile;

@@ -23,10 +23,7 @@ export const workloadRun = defineTask({
   // The whole scheduler and topology are read: the simulator's schedule depends on every modelled key.
   reads: ['workload', 'seed', 'scheduler', 'topology', 'provider'],
   // A trace's content decides the schedule: editing the file in place must rerun the runs.
-  inputsFrom: (config) => {
-    const w = config['workload'] as { kind?: unknown; path?: unknown } | undefined;
-    return w?.kind === 'trace' && typeof w.path === 'string' ? [w.path] : [];
-  },
+  inputsFrom: ({ workload }) => (workload.kind === 'trace' ? [workload.path] : []),
   repeats: true,
   uses: { cpus: 1 },
   timeoutMs: 60 * 60_000,
@@ -50,7 +47,7 @@ export const workloadRun = defineTask({
     await writeArrowFile(`${ctx.outDir}/jobs.arrow`, jobsToTable(result.jobs));
     await writeJson(ctx.outDir, 'run.json', {
       point: ctx.points[0]?.id, rep, seed, scheduler: handle.kind, provider: provider.kind,
-      jobs: result.jobs.length, dropped: loaded.dropped, clamped: loaded.clamped,
+      jobs: result.jobs.length, dropped: loaded.dropped, tooWide: loaded.tooWide, clamped: loaded.clamped,
       warnings: result.warnings, settings: result.settings,
       ...(result.view ? { fragmentation: result.view.fragmentation, backfilled: result.view.backfilled } : {}),
     });

@@ -30,15 +30,17 @@ export interface TypedTaskContext<R extends readonly string[]> extends Omit<Task
   points: BenchPoint[];
 }
 
-/** An artifact task whose `run` gets typed config. */
-export type TypedArtifactDef<R extends readonly string[]> = Omit<ArtifactTaskDef, 'reads' | 'run'> & {
+/** An artifact task whose `run` (and `inputsFrom`) get typed config. */
+export type TypedArtifactDef<R extends readonly string[]> = Omit<ArtifactTaskDef, 'reads' | 'run' | 'inputsFrom'> & {
   reads: R;
+  inputsFrom?(config: ConfigSlice<R>): string[];
   run(ctx: TypedTaskContext<R>): Promise<void>;
 };
 
 /** A resource task whose `up`, `down` and `exclusive` get typed config. */
-export type TypedResourceDef<R extends readonly string[], Handle> = Omit<ResourceTaskDef<Handle>, 'reads' | 'up' | 'down' | 'exclusive'> & {
+export type TypedResourceDef<R extends readonly string[], Handle> = Omit<ResourceTaskDef<Handle>, 'reads' | 'up' | 'down' | 'exclusive' | 'inputsFrom'> & {
   reads: R;
+  inputsFrom?(config: ConfigSlice<R>): string[];
   up(ctx: TypedTaskContext<R>): Promise<Handle>;
   down(handle: Handle, ctx: TypedTaskContext<R>): Promise<void>;
   exclusive?: boolean | ((config: ConfigSlice<R>) => string | boolean | undefined);

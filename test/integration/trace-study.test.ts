@@ -2,9 +2,10 @@
  * RLScheduler's published FCFS table (Zhang et al., SC 2020, Table V without backfilling), through
  * the CLI on a copy of this project: `bench report:trace-study experiment=trace_windows` runs ten
  * windows of 1,024 jobs of each Lublin trace on the machine from its header and prints the mean
- * bounded slowdown over windows — 7273.77 and 7842.47 — with its spread.
+ * bounded slowdown over windows — 7273.77 and 7842.47 — with its spread. A trace run says in
+ * its run.json how many records it dropped and how many jobs were too wide for the machine.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ let dir = '';
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bench-trace-study-'));
-  for (const p of ['benchfile.ts', 'tasks', 'conf', 'data/traces/rlscheduler-lublin256']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
+  for (const p of ['benchfile.ts', 'tasks', 'conf', 'data/traces/rlscheduler-lublin256', 'data/traces/alea-hpc2n-prefix']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
 });
@@ -38,4 +39,16 @@ describe('trace study through the CLI', () => {
       expect(b.ci95[1]).toBeGreaterThan(b.mean);
     }
   }, 180_000);
+
+  it('records the dropped and too-wide job counts in run.json', () => {
+    const r = spawnSync(process.execPath, [join(REPO, 'bin', 'bench.js'), 'workload:run', 'workload=trace_hpc2n', 'topology=small', 'experiment=none', 'repetitions=1'], { cwd: dir, encoding: 'utf8', timeout: 110_000 });
+    expect(r.status).toBe(0);
+    // The warning and the record agree: the 32-core small topology is too narrow for 418 HPC2N jobs.
+    expect(r.stderr + r.stdout).toMatch(/418 trace jobs asked for more than the small topology's 32 cores/);
+    const store = join(dir, 'cache', 'store');
+    const runs = readdirSync(store).map((d) => join(store, d, 'run.json')).filter(existsSync).map((f) => JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>);
+    const hpc2n = runs.filter((x) => x['jobs'] === 300);
+    expect(hpc2n).toHaveLength(1);
+    expect(hpc2n[0]).toMatchObject({ dropped: 25, tooWide: 418, clamped: 0 });
+  }, 120_000);
 });

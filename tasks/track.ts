@@ -27,6 +27,8 @@ export const trackMlflow: ArtifactTaskDef = {
   description: 'Log the sweep to MLflow: a parent run with the report, a child run per point repetition',
   needs: ['workload:run', 'metrics', 'report:pareto'],
   reads: ['tracking'],
+  // Follows the report as an extra target whenever the config turns tracking on.
+  joins: { target: 'report:pareto', when: (config) => (config['tracking'] as { kind?: string } | undefined)?.kind === 'mlflow' },
   inputs: [`${PENDING_DIR}/*.json`],
   scope: 'sweep',
   summary: 'tracking.txt',

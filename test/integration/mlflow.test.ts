@@ -73,7 +73,7 @@ describe.skipIf(!available)(`tracking in a real MLflow server${available ? '' : 
     const r = spawnSync(process.execPath, [join(REPO, 'bin', 'bench.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
     return { code: r.status, out: `${r.stdout}${r.stderr}` };
   };
-  const tracked = (extra: string[] = []) => bench(['track:mlflow', ...SWEEP, 'tracking=mlflow', `tracking.uri=${uri}`, `tracking.experiment=${EXPERIMENT}`, ...extra]);
+  const tracked = (extra: string[] = []) => bench(['report:pareto', ...SWEEP, 'tracking=mlflow', `tracking.uri=${uri}`, `tracking.experiment=${EXPERIMENT}`, ...extra]);
   const readback = (): Readback => {
     const r = spawnSync(PYTHON, [join(dir, 'readback.py'), uri, EXPERIMENT, join(dir, 'cache')], { encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0) throw new Error(`readback failed: ${r.stderr}`);

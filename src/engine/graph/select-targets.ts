@@ -5,7 +5,7 @@ import type { TaskGraph, TaskId } from './task-graph.js';
 
 /** Resolves target specs to instance ids; no specs selects every task. Unmatched specs are diagnostics. */
 export function selectTargets(graph: TaskGraph, specs: string[]): { ids: TaskId[]; diagnostics: Diagnostic[] } {
-  if (specs.length === 0) return { ids: [...graph.order], diagnostics: [] };
+  if (specs.length === 0) return { ids: graph.order.filter((id) => joinHolds(graph, id) !== false), diagnostics: [] };
   const ids = new Set<TaskId>();
   const diagnostics: Diagnostic[] = [];
   for (const spec of specs) {
@@ -24,7 +24,20 @@ export function selectTargets(graph: TaskGraph, specs: string[]): { ids: TaskId[
     }
     if (ids.size === before) diagnostics.push({ severity: 'error', message: `target "${spec}" matches no instance` });
   }
+  const named = new Set([...ids].map((id) => graph.tasks.get(id)?.name));
+  for (const id of graph.order) {
+    const target = graph.defs.get(graph.tasks.get(id)?.name ?? '')?.joins?.target;
+    if (target !== undefined && named.has(target) && joinHolds(graph, id)) ids.add(id);
+  }
   return { ids: graph.order.filter((id) => ids.has(id)), diagnostics };
+}
+
+/** Whether a joining instance's condition holds for one of its points; undefined for other tasks. */
+function joinHolds(graph: TaskGraph, id: TaskId): boolean | undefined {
+  const task = graph.tasks.get(id);
+  const joins = graph.defs.get(task?.name ?? '')?.joins;
+  if (!joins || !task) return undefined;
+  return task.points.some((p) => joins.when(p.config));
 }
 
 function matchesFilter(configs: Record<string, unknown>[], filter: string): boolean {

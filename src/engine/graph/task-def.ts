@@ -71,6 +71,12 @@ interface TaskDefBase {
   scope?: 'point' | 'sweep';
   /** One instance per repetition index: trials must never collapse into one. */
   repeats?: boolean;
+  /**
+   * Runs as an extra target whenever the named task is a target and `when` holds for one of the
+   * instance's points (e.g. an export that follows the report when the config turns it on). With
+   * no targets given, instances for which `when` fails are left out too.
+   */
+  joins?: { target: string; when(config: Record<string, unknown>): boolean };
   uses?: HostUse;
   retries?: number;
   timeoutMs?: number;

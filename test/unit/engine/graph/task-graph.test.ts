@@ -48,3 +48,36 @@ describe('buildTaskGraph', () => {
     expect(r.diagnostics.every((d) => d.line === 3)).toBe(true);
   });
 });
+
+describe('selectTargets: tasks that join a target', () => {
+  const joinsWhen = (on: boolean) => ({ target: 'report:pareto', when: (c: Record<string, unknown>) => (c['export'] === 'on') === on });
+  const graphWith = (exportSetting: string) => buildTaskGraph({
+    benchfile: {
+      tasks: [
+        art('workload:run', { reads: ['scheduler'] }),
+        art('report:pareto', { needs: ['workload:run'], scope: 'sweep' }),
+        art('export:runs', { needs: ['report:pareto'], reads: ['export'], scope: 'sweep', joins: joinsWhen(true) }),
+      ],
+    },
+    sweep: { base: {}, points: [point('a-r0', { scheduler: 'slurm', export: exportSetting })] },
+  }).graph!;
+  // Instance labels are the graph's business; these tests look at which tasks were selected.
+  const names = (exportSetting: string, specs: string[]) => {
+    const graph = graphWith(exportSetting);
+    return selectTargets(graph, specs).ids.map((id) => graph.tasks.get(id)?.name);
+  };
+
+  it('adds the joining task when its target is selected and its condition holds', () => {
+    expect(names('on', ['report:pareto'])).toEqual(['report:pareto', 'export:runs']);
+  });
+
+  it('leaves it out when the condition fails, with or without named targets', () => {
+    expect(names('off', ['report:pareto'])).toEqual(['report:pareto']);
+    expect(names('off', [])).toEqual(['workload:run', 'report:pareto']);
+    expect(names('on', [])).toEqual(['workload:run', 'report:pareto', 'export:runs']);
+  });
+
+  it('still runs when named explicitly, whatever the condition', () => {
+    expect(names('off', ['export:runs'])).toEqual(['export:runs']);
+  });
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Host } from '../types.js';
 import { statusMessage, type KubeApi } from './kube-api.js';
-import type { Manifest, QueueConfig } from './manifests.js';
+import { quantityValue, type Manifest, type QueueConfig } from './manifests.js';
 
 type Wait = (what: string, check: () => Promise<boolean>) => Promise<void>;
 
@@ -58,7 +58,8 @@ export async function nodesReady(api: KubeApi, compute: readonly Host[]): Promis
     const n = nodes.get(h.name);
     const cap = n?.status?.capacity ?? {};
     const ready = n?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-    return ready && cap['cpu'] === String(h.cpus) && cap['memory'] === `${h.memoryMiB}Mi` && (cap['nvidia.com/gpu'] ?? '0') === String(h.gpus);
+    const is = (k: string, v: number) => quantityValue(cap[k] ?? '0') === v;
+    return ready && is('cpu', h.cpus) && is('memory', h.memoryMiB * 2 ** 20) && is('nvidia.com/gpu', h.gpus);
   });
 }
 

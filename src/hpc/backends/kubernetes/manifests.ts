@@ -23,6 +23,17 @@ export const KWOK_NODE_ANNOTATION = { 'kwok.x-k8s.io/node': 'fake' };
 /** Kubernetes quantity syntax (the CRDs' pattern). */
 export const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 
+const SUFFIX: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+
+/** The value of a quantity (the API server writes `4096Mi` back as `4Gi`); NaN when it is not one. */
+export function quantityValue(q: string): number {
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|([numkMGTPE]i?|))$/.exec(q);
+  if (!m) return Number.NaN;
+  if (m[2]) return Number(`${m[1]}${m[2]}`);
+  const mult = SUFFIX[m[3] ?? ''];
+  return mult === undefined ? Number.NaN : Number(m[1]) * mult;
+}
+
 /** A Node for one compute host, with the declared size as capacity. */
 export function nodeManifest(h: Pick<Host, 'name' | 'cpus' | 'memoryMiB' | 'gpus'>): Manifest {
   const capacity: Record<string, string> = { cpu: String(h.cpus), memory: `${h.memoryMiB}Mi`, pods: '110' };
@@ -118,6 +129,9 @@ export function podTemplate(p: PodPlan): Record<string, unknown> {
       restartPolicy: 'Never',
       activeDeadlineSeconds: Math.max(1, Math.ceil(walltimeS)),
       terminationGracePeriodSeconds: 0,
+      // A job that asks for N nodes gets N distinct nodes, as SLURM's -N does; the scheduler would
+      // otherwise be free to stack its pods on one node.
+      ...(p.job.nodes > 1 ? { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { [RUN_LABEL]: p.runId, [JOB_LABEL]: String(p.job.id) } }, topologyKey: 'kubernetes.io/hostname' }] } } } : {}),
       containers: [{ name: 'job', image: 'bench.invalid/job:never-pulled', resources: Object.keys(limits).length ? { requests, limits } : { requests } }],
     },
   };

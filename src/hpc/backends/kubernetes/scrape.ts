@@ -20,9 +20,15 @@ export function promSum(text: string, name: string): number | undefined {
   return sum;
 }
 
-/** Metric names per scheduler: attempts counter, end-to-end latency histogram (unit → ms), pending gauge. */
+/**
+ * Metric names per scheduler: attempts counter, end-to-end latency histogram (unit → ms), pending
+ * gauge. Volcano schedules in sessions; its `volcano_schedule_attempts_total` is declared but
+ * never incremented in v1.14.1, so its attempts are the sessions (the e2e histogram's count), and
+ * its pending gauge is the gang plugin's count of tasks not yet ready. kube-scheduler counts
+ * attempts per pod and reports pending pods per internal queue.
+ */
 const NAMES = {
-  volcano: { attempts: 'volcano_schedule_attempts_total', latency: 'volcano_e2e_scheduling_latency_milliseconds', latencyToMs: 1, pending: 'volcano_unschedule_task_count' },
+  volcano: { attempts: 'volcano_e2e_scheduling_latency_milliseconds_count', latency: 'volcano_e2e_scheduling_latency_milliseconds', latencyToMs: 1, pending: 'volcano_unschedule_task_count' },
   default: { attempts: 'scheduler_schedule_attempts_total', latency: 'scheduler_scheduling_attempt_duration_seconds', latencyToMs: 1000, pending: 'scheduler_pending_pods' },
 } as const;
 

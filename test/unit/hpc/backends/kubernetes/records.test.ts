@@ -1,5 +1,4 @@
 /** Job records from pod status, stages for KWOK, and Prometheus sums. */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';

@@ -9,6 +9,8 @@ import type { KindSchema } from '../backends/descriptor.js';
 import { combinationProblem, PROVIDERS, PROVIDER_KINDS, SCHEDULERS, SCHEDULER_KINDS, schedulersOn } from '../backends/registry.js';
 import { count, opt, positive } from '../backends/schema-fields.js';
 import { TrackingSchema, TRACKING_KINDS } from '../tracking/tracking-schema.js';
+import { checkClientTarget, ClientSchema, ServiceSchema, SERVICE_DISCRIMINATORS } from '../services/recipe-schema.js';
+import { EXECUTOR_KINDS, ExecutorSchema } from '../executor/executor-schema.js';
 
 export { SlurmSchedulerSchema } from '../backends/slurm/config-schema.js';
 export { FluxSchedulerSchema } from '../backends/flux/config-schema.js';
@@ -87,6 +89,8 @@ export const DISCRIMINATORS: Readonly<Record<string, readonly string[]>> = {
   'provider.kind': PROVIDER_KINDS,
   'image.builder': ['debian', 'nix', 'none'],
   'tracking.kind': TRACKING_KINDS,
+  ...SERVICE_DISCRIMINATORS,
+  'executor.kind': EXECUTOR_KINDS,
 };
 
 /** The composed config (one sweep point, or the base before expansion). */
@@ -97,6 +101,11 @@ export const ConfigSchema = closedObject({
   provider: opt(ProviderSchema),
   image: opt(ImageSchema),
   tracking: opt(TrackingSchema),
+  // Services and their benchmark clients as SLURM jobs (src/hpc/services/).
+  service: opt(ServiceSchema),
+  client: opt(ClientSchema),
+  // Where tasks run; taken out of every point before fingerprints (src/hpc/executor/).
+  executor: opt(ExecutorSchema),
   seed: opt(z.number().int()),
   repetitions: opt(z.number().int().positive()),
   objectives: opt(z.array(closedObject({ metric: z.string(), direction: z.enum(['min', 'max']) }))),
@@ -105,7 +114,7 @@ export const ConfigSchema = closedObject({
   budget: opt(closedObject({ cpus: opt(auto), memory_gib: opt(auto), pools: opt(z.record(z.string(), count)) })),
   scheduler_resource_mapping: opt(z.record(z.string(), z.record(z.string(), z.string()))),
   sweep: opt(SweepSchema),
-}).superRefine(checkCombinationBuilt, ALWAYS);
+}).superRefine(checkCombinationBuilt, ALWAYS).superRefine(checkClientTarget, ALWAYS);
 export type Config = z.infer<typeof ConfigSchema>;
 
 /**

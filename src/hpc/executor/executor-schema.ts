@@ -1,0 +1,34 @@
+/**
+ * The `executor` config group: where artifact tasks run. `local` (this process) is the default;
+ * `slurm` submits remote-capable tasks as SLURM jobs. Nothing here enters a fingerprint: the CLI
+ * takes the group out of every sweep point before the graph is built (`takeExecutorConfig`).
+ */
+import { z } from 'zod';
+import { closedObject } from '../../engine/config/closed-object.js';
+import { count, opt, positive, subnet } from '../backends/schema-fields.js';
+
+export const LocalExecutorSchema = closedObject({ kind: z.literal('local') });
+
+export const SlurmExecutorSchema = closedObject({
+  kind: z.literal('slurm'),
+  provider: z.enum(['netns', 'ssh']),
+  /** netns: compute hosts to bring up; ssh: the login node(s). */
+  hosts: z.union([count, z.array(z.string().min(1))]),
+  subnet: opt(subnet),
+  bridge: opt(z.string().min(1).max(15)),
+  host_cpus: opt(count),
+  partition: opt(z.string().min(1).nullable()),
+  account: opt(z.string().min(1).nullable()),
+  max_in_flight: opt(positive),
+  array_max: opt(positive),
+  array_window_ms: opt(z.number().nonnegative()),
+  shared_dir: opt(z.string().min(1).nullable()),
+  remote_cache_dir: opt(z.string().min(1).nullable()),
+});
+export type SlurmExecutorConfig = z.infer<typeof SlurmExecutorSchema>;
+
+export const ExecutorSchema = z.discriminatedUnion('kind', [LocalExecutorSchema, SlurmExecutorSchema]);
+export type ExecutorConfig = z.infer<typeof ExecutorSchema>;
+
+/** For "expected one of" in errors about an unknown executor kind. */
+export const EXECUTOR_KINDS = ['local', 'slurm'] as const;

@@ -89,6 +89,12 @@ export interface ArtifactTaskDef extends TaskDefBase {
   publish?: string[];
   /** A text file in `outDir` the CLI prints after a run that targets this task, run or up to date. */
   summary?: string;
+  /**
+   * The task may run on another machine (a cluster executor): its `run` uses only its context
+   * (config slice, points, dependency dirs, JSON handles) and writes only to `outDir`. A function
+   * decides per instance from its config slice (e.g. only on a simulated cluster). Default: no.
+   */
+  remote?: boolean | ((config: Record<string, unknown>) => boolean);
   run(ctx: TaskContext): Promise<void>;
 }
 

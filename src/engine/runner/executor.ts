@@ -24,8 +24,19 @@ export function failureOf(e: unknown, fallback: FailureReason): Extract<TaskRun,
   return { kind: 'failed', reason, error: e.message, errorKind, ...(e.stack ? { stack: e.stack } : {}) };
 }
 
+/** What the attempt computes: its fingerprint record and digest (a remote job is named by it). */
+export interface AttemptInfo {
+  digest: string;
+  fingerprintJson: string;
+}
+
 export interface Executor {
-  run(task: Task, ctx: TaskContext, timeoutMs: number | undefined): Promise<TaskRun>;
+  run(task: Task, ctx: TaskContext, timeoutMs: number | undefined, info?: AttemptInfo): Promise<TaskRun>;
+  /**
+   * For an executor that runs tasks elsewhere (see `RunOptions.executorFor`): how many of its
+   * tasks may be in flight at once. Its tasks take none of this machine's job slots or budget.
+   */
+  capacity?: number;
 }
 
 /** Runs `def.run` in this process, racing it against cancellation and the timeout. */

@@ -35,7 +35,7 @@ export async function runWithRetries(o: RunOptions, task: Task, fp: Fingerprint,
     try {
       await pool.ensureFor(task);
       const ctx = makeContext({ graph: o.graph, task, signal: o.signal, outDir: tmp, projectRoot: o.projectRoot, emit: o.emit, dirOf, handleOf: (d) => pool.handleOf(d) });
-      result = await o.executor.run(task, ctx, task.def.timeoutMs);
+      result = await (o.executorFor?.(task) ?? o.executor).run(task, ctx, task.def.timeoutMs, { digest: fingerprintDigest(fp), fingerprintJson: fingerprintJson(fp) });
     } catch (e) {
       // A resource whose `up` was interrupted by the abort is a cancellation, not a failure.
       const f = failureOf(e, o.signal.aborted ? 'cancelled' : 'resource-failed');

@@ -22,6 +22,11 @@ export interface RunOptions {
   blobs: BlobStore;
   entries: Map<string, CacheEntry>;
   executor: Executor;
+  /**
+   * The executor of a task that runs elsewhere (another machine), or undefined for `executor`.
+   * Such tasks take none of `jobs` or the host budget; their executor's `capacity` bounds them.
+   */
+  executorFor?(task: Task): Executor | undefined;
   projectRoot: string;
   inputsOf(task: Task): Record<string, string>;
   /** The task's code record for its fingerprint (see `PlanInputs.codeOf`). */
@@ -89,6 +94,7 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
   }
   o.emit({ kind: 'run-started', at: start, total: artifacts.length, toRun: artifacts.filter((id) => o.plan.byId.get(id)?.action === 'run').length });
   let running = 0;
+  let away = 0;
   const inUse = { cpus: 0, memoryMiB: 0, pools: new Map<string, number>() };
   const memBudget = o.budget?.memoryMiB ?? Infinity;
   const poolBudget = o.budget?.pools ?? {};
@@ -172,7 +178,8 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
       return 'done';
     }
     const fp = fingerprintOf(task, o.inputsOf(task), (d) => (isResource(d) ? '' : outputs.get(d)), o.codeOf?.(task)) as Fingerprint;
-    if (running >= jobs || !fits(task)) return 'full';
+    const elsewhere = o.executorFor?.(task);
+    if (elsewhere ? away >= (elsewhere.capacity ?? Infinity) : running >= jobs || !fits(task)) return 'full';
     const exclusive = locksFree(id);
     if (!exclusive) {
       // Waits for the lock without holding back the tasks queued behind it.
@@ -199,12 +206,18 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
       finish(id, 'cached');
       return 'done';
     }
-    running++;
-    take(task, 1);
+    if (elsewhere) away++;
+    else {
+      running++;
+      take(task, 1);
+    }
     for (const r of exclusive) busy.add(r);
     void attempt(task, fp, decision.reason).finally(() => {
-      running--;
-      take(task, -1);
+      if (elsewhere) away--;
+      else {
+        running--;
+        take(task, -1);
+      }
       for (const r of exclusive) busy.delete(r);
       wake();
     });
@@ -222,7 +235,7 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
     }
     ready.unshift(...deferred, ...blocked);
     o.store.locks.releaseLocksExcept(new Set([...busy, ...pool.occupied().map(lockOf).filter((k): k is string => k !== undefined)]));
-    if (running === 0 && (ready.length === 0 || stop || o.signal.aborted)) break;
+    if (running === 0 && away === 0 && (ready.length === 0 || stop || o.signal.aborted)) break;
     await new Promise<void>((resolve) => {
       wake = resolve;
       if (blocked.length) setTimeout(resolve, o.claimPollMs ?? 100);

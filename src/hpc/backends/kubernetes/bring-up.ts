@@ -8,12 +8,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendContext, Cluster } from '../types.js';
 import { kubernetesBinDir, TOOLS_DIR, volcanoVersion } from './binaries.js';
-import { PORTS, probe, startComponent, stopComponents, waitFor, type Component } from './control-plane.js';
+import { alive, PORTS, probe, startComponent, stopComponents, waitFor, type Component } from './control-plane.js';
 import { KubeApi, type KubeEndpoint } from './kube-api.js';
 import { kwokStages } from './kwok-stages.js';
 import { nodeManifest, queueManifest, queueProblems, type QueueConfig } from './manifests.js';
 import { makePki, kubeconfig, type ClientName } from './pki.js';
-import { renderVolcanoConf, volcanoConfProblems, type VolcanoConfig } from './volcano-conf.js';
+import { renderVolcanoConf, volcanoBuildProblems, volcanoConfProblems, type VolcanoConfig } from './volcano-conf.js';
 import { componentArgs } from './component-args.js';
 import { createCrds, createNodes, createQueues, nodesReady, queuesOpen } from './cluster-objects.js';
 
@@ -49,7 +49,7 @@ export async function adminEndpoint(d: Pick<KubeHandleData, 'endpoint'>, user: C
 function checkConfig(config: Record<string, unknown>): { volcano: VolcanoConfig; queues: QueueConfig[] } {
   const volcano = config['volcano'] as VolcanoConfig;
   const queues = (volcano.queues ?? [{ name: 'default', weight: 1, reclaimable: true }]) as unknown as QueueConfig[];
-  const problems = [...volcanoConfProblems(volcano), ...queueProblems(queues)];
+  const problems = [...volcanoConfProblems(volcano), ...(config['kubernetes_scheduler'] === 'default' ? [] : volcanoBuildProblems(volcano)), ...queueProblems(queues)];
   if (problems.length) throw new Error(`kubernetes: conf/scheduler/kubernetes.yaml: ${problems.map((p) => `${p.key}: ${p.message}`).join('; ')}`);
   return { volcano, queues };
 }
@@ -84,6 +84,7 @@ export async function bringUp(cluster: Cluster, config: Record<string, unknown>,
   const wait = (what: string, check: () => Promise<boolean>) => waitFor(what, check, { deadline, watch: components, signal: ctx.signal });
   const data: KubeHandleData = { mode, dir, endpoint: { server, pki }, address: head.address, components, queues: queues.map((q) => q.name), bringUpSeconds: 0, coresPerNode: 0, config };
   const api = new KubeApi(await adminEndpoint(data));
+  let vcScheduler: Component | undefined;
   try {
     await start('etcd');
     await wait('etcd health', async () => (await probe(`http://${head.address}:${PORTS.etcd}/health`)).status === 200);
@@ -94,7 +95,7 @@ export async function bringUp(cluster: Cluster, config: Record<string, unknown>,
     if (mode === 'volcano') {
       await createCrds(api, join(TOOLS_DIR, 'crds', await volcanoVersion()), (what, check) => wait(what, check));
       await start('vc-controller-manager');
-      await start('vc-scheduler');
+      vcScheduler = await start('vc-scheduler');
     } else {
       await start('kube-scheduler');
     }
@@ -115,6 +116,10 @@ export async function bringUp(cluster: Cluster, config: Record<string, unknown>,
     return data;
   } catch (e) {
     await stopComponents(components);
+    // vc-scheduler exits on a file it refuses (--disable-default-scheduler-config): say which config it came from.
+    if (vcScheduler && !alive(vcScheduler.pid) && e instanceof Error && e.message.includes('vc-scheduler exited')) {
+      throw new Error(`kubernetes: Volcano refused scheduler.volcano of conf/scheduler/kubernetes.yaml (rendered to ${files.volcanoConf}); ${e.message.replace(/^kubernetes: /, '')}`);
+    }
     throw e;
   } finally {
     api.close();

@@ -59,6 +59,8 @@ export function componentArgs(i: ArgsInput): Record<'etcd' | 'kube-apiserver' | 
     ],
     'vc-scheduler': [
       '--kubeconfig', i.files.volcano, '--leader-elect=false', '--scheduler-conf', i.files.volcanoConf,
+      // Without this, a file Volcano refuses is logged and its built-in default used instead.
+      '--disable-default-scheduler-config',
       '--enable-metrics', '--listen-address', `${a}:${PORTS.volcanoMetrics}`,
       '--enable-healthz', '--healthz-address', `${a}:${PORTS.volcanoHealth}`, '--kube-api-qps', '500', '--kube-api-burst', '1000',
     ],

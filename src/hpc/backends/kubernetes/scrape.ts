@@ -33,14 +33,14 @@ const NAMES = {
 } as const;
 
 /** One row per scrape; epoch seconds in `t` until the run moves them onto the workload clock. */
-export interface SchedulerSeries {
+export type SchedulerSeries = {
   t: number[];
   schedule_attempts: number[];
   scheduling_latency_ms: number[];
   pending_pods: number[];
   apiserver_requests: number[];
   apiserver_latency_ms: number[];
-}
+};
 
 type Totals = { attempts: number; latSum: number; latCount: number; apiSum: number; apiCount: number };
 

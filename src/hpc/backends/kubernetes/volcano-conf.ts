@@ -53,6 +53,35 @@ export function volcanoConfProblems(v: VolcanoConfig): KeyProblem[] {
   return out;
 }
 
+/** Actions and plugins the Volcano build registers (v1.14.1: pkg/scheduler/actions/factory.go, plugins/factory.go). */
+export const VOLCANO_BUILT = {
+  version: 'v1.14.1',
+  actions: ['reclaim', 'allocate', 'backfill', 'preempt', 'enqueue', 'shuffle'],
+  plugins: [
+    'drf', 'gang', 'deviceshare', 'predicates', 'priority', 'nodeorder', 'conformance', 'binpack', 'resource-strategy-fit', 'tdm', 'overcommit', 'sla',
+    'task-topology', 'numa-aware', 'cdp', 'rescheduling', 'usage', 'pdb', 'nodegroup', 'network-topology-aware', 'proportion', 'capacity', 'extender', 'resourcequota',
+  ],
+} as const;
+
+/**
+ * Names the config may hold (the simulator reads them) that the Volcano bench runs does not
+ * have: an unknown action makes it refuse the file, an unknown plugin is skipped at every
+ * session with only a log line, so a real run would not be what the config says.
+ */
+export function volcanoBuildProblems(v: VolcanoConfig): KeyProblem[] {
+  const out: KeyProblem[] = [];
+  const actions: readonly string[] = VOLCANO_BUILT.actions;
+  const plugins: readonly string[] = VOLCANO_BUILT.plugins;
+  v.actions.forEach((a, i) => {
+    if (!actions.includes(a)) out.push({ key: `scheduler.volcano.actions[${i}]`, message: `Volcano ${VOLCANO_BUILT.version} has no action "${a}" (it has ${actions.join(', ')})` });
+  });
+  v.tiers.forEach((t, i) => t.plugins.forEach((p, j) => {
+    const name = String(p['name']);
+    if (!plugins.includes(name)) out.push({ key: `scheduler.volcano.tiers[${i}].plugins[${j}].name`, message: `Volcano ${VOLCANO_BUILT.version} has no plugin "${name}"${name === 'numaaware' ? ' (it is called numa-aware there)' : ''}` });
+  }));
+  return out;
+}
+
 /** The file's text; throws (a config bug) when `volcanoConfProblems` has anything to say. */
 export function renderVolcanoConf(v: VolcanoConfig): string {
   const problems = volcanoConfProblems(v);

@@ -25,3 +25,22 @@ describe('SqliteStore', () => {
     b.close();
   });
 });
+
+describe('migration to owner-keyed ledger and history (v1 -> v2)', () => {
+  it('keeps ledger rows and done entries of a cache written by the previous schema', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-store-'));
+    const { default: Database } = await import('better-sqlite3');
+    const old = new Database(join(dir, 'db'));
+    old.exec(MIGRATIONS[0] as string);
+    old.pragma('user_version = 1');
+    old.prepare('INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)').run('t[x]', 'done', 'd1', '{}', 'o1', 5, 5);
+    old.prepare('INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)').run('t[y]', 'failed', 'd2', '{}', null, 6, 6);
+    old.prepare('INSERT INTO ledger VALUES (?, ?, ?, ?, ?)').run('c[x]', 'c', '{"id":1}', 4242, 7);
+    old.close();
+    const s = new SqliteStore(join(dir, 'db'));
+    expect(s.ledger()).toEqual([{ taskId: 'c[x]', pid: 4242, ownerStart: '', name: 'c', handle: { id: 1 }, startedAt: 7 }]);
+    expect(s.historyEntry('t[x]', 'd1')?.outputDigest).toBe('o1');
+    expect(s.historyRows().map((h) => h.taskId)).toEqual(['t[x]']);
+    s.close();
+  });
+});

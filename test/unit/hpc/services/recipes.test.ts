@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { renderJobScript } from '../../../../src/hpc/services/job-script.js';
+import { ClientSchema, ServiceSchema } from '../../../../src/hpc/services/recipe-schema.js';
+import { clientKindFor, CLIENTS, serviceKindFor, SERVICES } from '../../../../src/hpc/services/registry.js';
+
+const CONF = join(import.meta.dirname, '../../../../conf');
+const options = (group: string) => readdirSync(join(CONF, group)).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+const recipe = (group: string, name: string) => parse(readFileSync(join(CONF, group, `${name}.yaml`), 'utf8')) as Record<string, unknown>;
+
+const HOSTILE = ['; touch /tmp/bench-injected', '$(echo injected)', '`echo injected`', "it's", '"dq"', 'line1\nline2', '*', '$HOME', '', '\\', '!', '#x', '${PATH}', '&&', '>out'];
+
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+/** Runs a rendered job script in a real /bin/sh with `fake` standing in for the program it execs; returns what it received. */
+function runWithFake(script: string, program: string): { args: string[]; env: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-svc-test-'));
+  dirs.push(dir);
+  const fake = join(dir, program);
+  writeFileSync(fake, `#!/bin/sh\nprintf '%s\\0' "$@" > ${dir}/args\nprintf '%s\\0' "$VAL_A" "$VAL_B" > ${dir}/env\n`);
+  chmodSync(fake, 0o755);
+  execFileSync('/bin/sh', ['-c', script], { env: { PATH: `${dir}:/usr/bin:/bin`, SLURM_JOB_ID: `t${process.pid}` }, cwd: dir });
+  rmSync(`/tmp/bench-svc-t${process.pid}.d`, { recursive: true, force: true });
+  const read = (f: string) => readFileSync(join(dir, f), 'utf8').split('\0').slice(0, -1);
+  return { args: read('args'), env: read('env') };
+}
+
+describe('recipes in conf/', () => {
+  it('has a client option of the same name for every service option, each valid, loading that service', () => {
+    expect(options('service')).toEqual(options('client'));
+    expect(options('service')).toEqual(expect.arrayContaining(['none', 'redis', 'nginx']));
+    for (const name of options('service')) {
+      const s = ServiceSchema.safeParse(recipe('service', name));
+      const c = ClientSchema.safeParse(recipe('client', name));
+      expect(s.success, `${name}: ${JSON.stringify(s.error?.issues)}`).toBe(true);
+      expect(c.success, `${name}: ${JSON.stringify(c.error?.issues)}`).toBe(true);
+      if (name !== 'none') expect(recipe('client', name)['service']).toBe(recipe('service', name)['name']);
+    }
+  });
+
+  it('names every kind in the registry and refuses an unknown one with the list', () => {
+    for (const s of SERVICES) expect(serviceKindFor(s.kind)).toBe(s);
+    for (const c of CLIENTS) expect(clientKindFor(c.kind)).toBe(c);
+    expect(serviceKindFor('ollama')).toMatch(/expected one of redis, nginx/);
+  });
+
+  it('rejects values that would reach a shell or a job name unchecked', () => {
+    const bad = { ...recipe('service', 'redis'), name: 'a;b', env: { 'A B': 'x' }, port: 70000 };
+    const issues = ServiceSchema.safeParse(bad).error?.issues.map((i) => i.path.join('.')) ?? [];
+    expect(issues).toEqual(expect.arrayContaining(['name', 'env.A B', 'port']));
+    const client = { ...recipe('client', 'nginx'), path: '/a b', tests: undefined };
+    expect(ClientSchema.safeParse(client).error?.issues.map((i) => i.path.join('.'))).toContain('path');
+  });
+});
+
+describe('job scripts', () => {
+  it('pass hostile recipe args and env values to the service in a real shell as single, unchanged words', () => {
+    for (const s of SERVICES) {
+      const config = { ...recipe('service', s.kind), args: HOSTILE };
+      const script = renderJobScript({ role: 'svc', label: 'test', env: { VAL_A: HOSTILE.join('\n'), VAL_B: "'; echo x" }, body: s.renderScript(config) });
+      const program = s.kind === 'redis' ? 'redis-server' : 'nginx';
+      const got = runWithFake(script, program);
+      expect(got.args.slice(-HOSTILE.length), s.kind).toEqual(HOSTILE);
+      expect(got.env).toEqual([HOSTILE.join('\n'), "'; echo x"]);
+    }
+  });
+
+  it('a job name or environment name that is not a bare word is a bug, never rendered', () => {
+    expect(() => renderJobScript({ role: 'svc', label: 'x', env: { 'A;B': '1' }, body: '' })).toThrow(/environment variable name/);
+  });
+});

@@ -15,6 +15,11 @@ export async function main(argv: string[]): Promise<void> {
 
 /** Like `main` but returns the exit status; output goes to stdout/stderr. */
 export async function runCli(argv: string[], root: string): Promise<number> {
+  // Hidden: what a cluster job runs (src/hpc/executor/); not a user command, so not in the help.
+  if (argv[0] === 'exec-task') {
+    const { execTaskCommand } = await import('./exec-task-command.js');
+    return execTaskCommand(argv[1]);
+  }
   const { args, diagnostics } = parseArgs(argv);
   if (args.version) {
     const { VERSION } = await import('../version.js');

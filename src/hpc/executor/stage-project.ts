@@ -1,0 +1,97 @@
+/**
+ * Stages what a job needs to run `bench` on the cluster, once per content hash: the `bench`
+ * library (its `package.json`, `bin/`, `dist/` and `node_modules/`), then the project (the
+ * benchfile bundle, `conf/`, `data/`, and `node_modules/bench` pointing at the staged library).
+ * Two levels, because a task edit changes the small project stage only, not the library's
+ * 260 MB. Each stage is copied to a temp name and renamed: a stage that exists is complete.
+ *
+ * This copies through the filesystem (a cluster whose hosts see this machine's filesystem or a
+ * shared directory mounted at the same path); staging over SFTP is not built.
+ */
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { execa } from 'execa';
+
+export interface StagedProject {
+  /** The staged library root (holds `bin/bench.js`). */
+  lib: string;
+  /** The staged project root (a task's `projectRoot` on the cluster). */
+  project: string;
+  /** The benchfile bundle inside the staged project. */
+  bundle: string;
+  /** Whether this call copied anything (false: both stages were there). */
+  copied: boolean;
+}
+
+/** The library this process runs from: dist/hpc/executor/ → the package root. */
+export function runningLibraryRoot(): string {
+  return resolve(import.meta.dirname, '..', '..', '..');
+}
+
+/** Digest of the files under `dir` (paths and contents), or of nothing when it is absent. */
+function hashTree(h: ReturnType<typeof createHash>, root: string, rel: string): void {
+  const abs = join(root, rel);
+  if (!existsSync(abs)) return;
+  const st = statSync(abs);
+  if (st.isFile()) {
+    h.update(`${rel}\0`).update(readFileSync(abs));
+    return;
+  }
+  for (const name of readdirSync(abs).sort()) hashTree(h, root, rel ? `${rel}/${name}` : name);
+}
+
+/**
+ * The library's content hash: its code (`dist/`, `bin/`), `package.json`, and `package-lock.json`
+ * standing for `node_modules/` (hashing 260 MB of dependencies per run would cost seconds).
+ */
+export function libraryHash(lib: string): string {
+  const h = createHash('sha256');
+  for (const p of ['package.json', 'package-lock.json', 'bin', 'dist']) hashTree(h, lib, p);
+  return h.digest('hex').slice(0, 16);
+}
+
+/** The benchfile bundle the coordinator loaded (`cache/benchfile/bundle.json` names it). */
+export function currentBundle(cacheDir: string): string {
+  const meta = JSON.parse(readFileSync(join(cacheDir, 'benchfile', 'bundle.json'), 'utf8')) as { out: string };
+  return meta.out;
+}
+
+/** Copies `parts` of `from` into a fresh temp dir beside `dest`, runs `finish`, renames it to `dest`. */
+async function stageOnce(dest: string, from: string, parts: string[], finish: (tmp: string) => void): Promise<boolean> {
+  if (existsSync(dest)) return false;
+  mkdirSync(resolve(dest, '..'), { recursive: true });
+  const tmp = mkdtempSync(`${dest}.tmp-`);
+  try {
+    const present = parts.filter((p) => existsSync(join(from, p)));
+    if (present.length) await execa('cp', ['-a', '--reflink=auto', ...present.map((p) => join(from, p)), `${tmp}/`]);
+    finish(tmp);
+    renameSync(tmp, dest);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    // Another bench staged the same hash meanwhile: theirs is as good as ours.
+    if (existsSync(dest)) return false;
+    throw e;
+  }
+  return true;
+}
+
+/** Stages the library and the project under `remoteDir` (seen by every compute host at the same path). */
+export async function stageProject(o: { projectRoot: string; cacheDir: string; remoteDir: string; lib?: string }): Promise<StagedProject> {
+  const lib = o.lib ?? runningLibraryRoot();
+  const libHash = libraryHash(lib);
+  const libDest = join(o.remoteDir, 'lib', libHash);
+  const libCopied = await stageOnce(libDest, lib, ['package.json', 'bin', 'dist', 'node_modules'], () => undefined);
+  const bundle = currentBundle(o.cacheDir);
+  const h = createHash('sha256').update(libHash).update(basename(bundle)).update(readFileSync(bundle));
+  for (const p of ['conf', 'data']) hashTree(h, o.projectRoot, p);
+  const projectDest = join(o.remoteDir, 'project', h.digest('hex').slice(0, 16));
+  const projectCopied = await stageOnce(projectDest, o.projectRoot, ['conf', 'data'], (tmp) => {
+    mkdirSync(join(tmp, 'cache', 'benchfile'), { recursive: true });
+    mkdirSync(join(tmp, 'node_modules'), { recursive: true });
+    symlinkSync(libDest, join(tmp, 'node_modules', 'bench'));
+    copyFileSync(bundle, join(tmp, 'cache', 'benchfile', basename(bundle)));
+  });
+  const stagedBundle = join(projectDest, 'cache', 'benchfile', basename(bundle));
+  return { lib: libDest, project: projectDest, bundle: stagedBundle, copied: libCopied || projectCopied };
+}

@@ -1,0 +1,42 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { batchScript } from '../../../../src/hpc/executor/job-queue.js';
+import { digestTree, manifestMismatches } from '../../../../src/hpc/executor/task-spec.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('output manifests', () => {
+  it('digests every file by relative path, sorted, and names each difference', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-manifest-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'b.json'), '{}');
+    writeFileSync(join(dir, 'sub', 'a.arrow'), 'rows');
+    const tree = digestTree(dir);
+    expect(Object.keys(tree)).toEqual(['b.json', 'sub/a.arrow']);
+    expect(tree['b.json']).toBe('44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
+    expect(manifestMismatches(tree, tree)).toEqual([]);
+    writeFileSync(join(dir, 'b.json'), '{ }');
+    writeFileSync(join(dir, 'extra'), '');
+    rmSync(join(dir, 'sub', 'a.arrow'));
+    const problems = manifestMismatches(tree, digestTree(dir));
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/b\.json: digest .* != reported 44136fa355b3/);
+    expect(problems.join('\n')).toMatch(/sub\/a\.arrow: missing/);
+    expect(problems.join('\n')).toMatch(/extra: not in the manifest/);
+  });
+});
+
+describe('batchScript', () => {
+  it('runs exec-task on the array element\'s line of the dirs file and records its exit status and host', () => {
+    const s = batchScript('/shared/b1/dirs', ['/usr/bin/node', '/stage/lib/x/bin/bench.js']);
+    expect(s).toContain(`d=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" /shared/b1/dirs)`);
+    expect(s).toContain(`/usr/bin/node /stage/lib/x/bin/bench.js exec-task "$d/spec.json" >"$d/stdout" 2>"$d/stderr"`);
+    expect(s).toMatch(/mv "\$d\/exit\.tmp" "\$d\/exit"/);
+  });
+});

@@ -3,16 +3,31 @@
  * Lublin-256 traces concatenated five times, each copy shifted after the previous one — on 256
  * one-core nodes, with pooled reservations (the literature's processor model) and, for the two
  * backfilling policies, node reservations too. Prints jobs per second as the median of several
- * runs. `--runs=N` sets the number of runs.
+ * runs, by wall clock and by the process's CPU time (on a shared machine the wall clock mostly
+ * measures the other processes; CPU time is close to what an idle core would give).
+ *
+ * `--runs=N` sets the number of runs. `--against=REV` also runs the simulator as it was at git
+ * revision REV (its `src/hpc/sim` taken with `git archive` into a temporary directory), the two
+ * interleaved run by run, checks that both give the same start times, and prints the median of
+ * the per-run speed ratios — a figure the machine's load mostly cancels out of.
+ * `--only=fcfs/pool,easy/nodes` picks variants.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { simulate, type SimPolicy } from '../src/hpc/sim/simulate.js';
 import { repeatTraces } from '../src/hpc/workload/repeat-traces.js';
 import { parseSwf } from '../src/hpc/workload/swf.js';
 
-const runs = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 5);
-const dir = fileURLToPath(new URL('../data/traces/rlscheduler-lublin256/', import.meta.url));
+type Simulate = typeof simulate;
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const runs = Number(arg('runs') ?? 5);
+const against = arg('against');
+const only = arg('only')?.split(',');
+const root = fileURLToPath(new URL('../', import.meta.url));
+const dir = join(root, 'data/traces/rlscheduler-lublin256/');
 const traces = ['lublin_256.swf', 'lublin_256_new2.swf'].map((f) => parseSwf(readFileSync(dir + f, 'utf8'), { file: f }).jobs);
 
 const jobs = repeatTraces(traces, 5);
@@ -20,21 +35,60 @@ const nodes = Array.from({ length: 256 }, () => ({ cores: 1, gpus: 0 }));
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-console.log(`${jobs.length} jobs on ${nodes.length} nodes, ${runs} runs each`);
+/** The simulator at a git revision, imported from a temporary copy of its folder. */
+async function simulatorAt(rev: string): Promise<{ simulate: Simulate; cleanup: () => void }> {
+  const tmp = mkdtempSync(join(tmpdir(), 'bench-sim-'));
+  const tar = execFileSync('git', ['-C', root, 'archive', rev, 'src/hpc/sim', 'src/hpc/workload/job.ts'], { maxBuffer: 1 << 28 });
+  execFileSync('tar', ['-x', '-C', tmp], { input: tar });
+  const mod = (await import(pathToFileURL(join(tmp, 'src/hpc/sim/simulate.ts')).href)) as { simulate: Simulate };
+  return { simulate: mod.simulate, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+  starts: Float64Array;
+  backfilled: number;
+}
+
+function timeOne(sim: Simulate, policy: SimPolicy): Timing {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = sim(jobs, nodes, policy);
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1e6, starts: Float64Array.from(r.jobs, (j) => j.start), backfilled: r.backfilled };
+}
+
+const rate = (s: number) => `${Math.round(jobs.length / s).toLocaleString('en').padStart(9)} jobs/s`;
+const base = against ? await simulatorAt(against) : undefined;
+console.log(`${jobs.length} jobs on ${nodes.length} one-core nodes, ${runs} runs each${against ? `, interleaved with the simulator at ${against}` : ''}; medians`);
 const variants: [SimPolicy['queue'], 'pool' | 'nodes'][] = [['fcfs', 'pool'], ['easy', 'pool'], ['conservative', 'pool'], ['easy', 'nodes'], ['conservative', 'nodes']];
 for (const [queue, reservation] of variants) {
+  const name = `${queue}/${reservation}`;
+  if (only && !only.includes(name)) continue;
   const policy: SimPolicy = { queue, reservation, priority: { order: 'fcfs' }, placement: 'first-fit', backfillDepth: 500 };
-  const times: number[] = [];
-  let backfilled = 0;
+  const now: Timing[] = [];
+  const old: Timing[] = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const r = simulate(jobs, nodes, policy);
-    times.push((performance.now() - t0) / 1000);
-    backfilled = r.backfilled;
+    // Alternate which goes first, so neither always runs on a warmer heap.
+    if (base && i % 2 === 1) old.push(timeOne(base.simulate, policy));
+    now.push(timeOne(simulate, policy));
+    if (base && i % 2 === 0) old.push(timeOne(base.simulate, policy));
   }
-  const m = median(times);
-  console.log(`${`${queue}/${reservation}`.padEnd(18)} median ${m.toFixed(2)} s  ${Math.round(jobs.length / m).toLocaleString('en')} jobs/s  (min ${Math.min(...times).toFixed(2)} s, max ${Math.max(...times).toFixed(2)} s; ${backfilled} backfilled)`);
+  const last = now[now.length - 1] as Timing;
+  const wall = median(now.map((t) => t.wall));
+  const cpu = median(now.map((t) => t.cpu));
+  console.log(`${name.padEnd(18)} wall ${wall.toFixed(2)} s ${rate(wall)}   cpu ${cpu.toFixed(2)} s ${rate(cpu)}   (${last.backfilled} backfilled)`);
+  if (base) {
+    const same = old.every((o) => o.starts.length === last.starts.length && o.starts.every((s, k) => s === last.starts[k]));
+    const ratio = (f: (t: Timing) => number) => median(now.map((t, k) => f(old[k] as Timing) / f(t))).toFixed(2);
+    const oldCpu = median(old.map((t) => t.cpu));
+    console.log(`${''.padEnd(18)} at ${against}: cpu ${oldCpu.toFixed(2)} s ${rate(oldCpu)}; speed-up ${ratio((t) => t.wall)}x wall, ${ratio((t) => t.cpu)}x cpu; same start times: ${same ? 'yes' : 'NO'}`);
+  }
 }
+base?.cleanup();

@@ -28,14 +28,11 @@ export type ReservationModel = 'pool' | 'nodes';
 
 const duration = (spec: JobSpec) => (spec.walltime >= 0 ? spec.walltime : Infinity);
 
-function totals(alloc: Allocation): [number, number] {
-  let c = 0;
-  let g = 0;
-  for (let k = 0; k < alloc.nodes.length; k++) {
-    c += alloc.cores[k] as number;
-    g += alloc.gpus[k] as number;
-  }
-  return [c, g];
+/** What an allocation holds in all, of cores or of GPUs. */
+function sum(xs: readonly number[]): number {
+  let s = 0;
+  for (let k = 0; k < xs.length; k++) s += xs[k] as number;
+  return s;
 }
 
 export class Conservative {
@@ -55,6 +52,8 @@ export class Conservative {
   private readonly collected: Int32Array;
   private stamp = 0;
   private compress = false;
+  /** The current time: node profiles forget their past when next touched, not at every pass. */
+  private now = -Infinity;
   private readonly cap: NodeState;
   private readonly bufCores: Float64Array;
   private readonly bufGpus: Float64Array;
@@ -80,10 +79,11 @@ export class Conservative {
     this.unreserved?.add(j);
   }
 
-  /** Running job j ended at t, estimated to end at estEnd: what it held from t on is free again. */
-  ended(t: number, estEnd: number, alloc: Allocation): void {
+  /** A running job ended at t, estimated to end at estEnd: what it held from t on is free again. */
+  ended(t: number, estEnd: number, alloc: Allocation, cores: number, gpus: number): void {
+    this.now = t;
     if (!(t < estEnd)) return;
-    this.hold(t, estEnd, alloc, 1);
+    this.hold(t, estEnd, alloc, 1, cores, gpus);
     this.compress = true;
   }
 
@@ -100,8 +100,8 @@ export class Conservative {
 
   /** One scheduling pass at p.t over the waiting jobs in priority order (`list`, or the ranked queue). */
   pass(p: Pass, list: readonly number[] | undefined): void {
+    this.now = p.t;
     this.total.dropBefore(p.t);
-    if (this.perNode) for (const prof of this.perNode) prof.dropBefore(p.t);
     const depth = Number.isNaN(p.policy.backfillDepth) ? Infinity : Math.max(0, Math.floor(p.policy.backfillDepth));
     if (list || this.compress || !this.unreserved) {
       let k = 0;
@@ -128,7 +128,8 @@ export class Conservative {
     if (this.model === 'pool') s = this.total.earliest(p.t, dur, spec.cores, spec.gpus);
     else [s, alloc] = this.earliestOnNodes(p, spec, dur);
     if (!(s <= limit)) return;
-    const [c, g] = alloc ? totals(alloc) : [spec.cores, spec.gpus];
+    const c = alloc ? sum(alloc.cores) : spec.cores;
+    const g = alloc ? sum(alloc.gpus) : spec.gpus;
     this.resStart[j] = s;
     this.resEnd[j] = s + dur;
     this.resCores[j] = c;
@@ -150,11 +151,14 @@ export class Conservative {
   }
 
   /** Adds (sign = 1) or subtracts an allocation over [t0, t1) in the profiles. */
-  private hold(t0: number, t1: number, alloc: Allocation | undefined, sign: number, cores?: number, gpus?: number): void {
-    const [c, g] = cores !== undefined && gpus !== undefined ? [cores, gpus] : alloc ? totals(alloc) : [0, 0];
+  private hold(t0: number, t1: number, alloc: Allocation | undefined, sign: number, c: number, g: number): void {
     this.total.add(t0, t1, sign * c, sign * g);
     if (!this.perNode || !alloc) return;
-    for (let k = 0; k < alloc.nodes.length; k++) (this.perNode[alloc.nodes[k] as number] as Profile).add(t0, t1, sign * (alloc.cores[k] as number), sign * (alloc.gpus[k] as number));
+    for (let k = 0; k < alloc.nodes.length; k++) {
+      const prof = this.perNode[alloc.nodes[k] as number] as Profile;
+      prof.dropBefore(this.now);
+      prof.add(t0, t1, sign * (alloc.cores[k] as number), sign * (alloc.gpus[k] as number));
+    }
   }
 
   /**
@@ -164,9 +168,15 @@ export class Conservative {
    */
   private earliestOnNodes(p: Pass, spec: JobSpec, dur: number): [number, Allocation | undefined] {
     const nodes = this.perNode as Profile[];
+    const packedCpu = p.policy.placement === 'first-fit' && spec.nodes <= 0 && !(spec.gpus > 0);
     for (let s = p.t; s < Infinity; s = this.total.nextBoundary(s)) {
       s = this.total.earliest(s, dur, spec.cores, spec.gpus);
       if (s === Infinity) break;
+      if (packedCpu) {
+        const alloc = this.firstFitCores(spec.cores, s, s + dur);
+        if (alloc) return [s, alloc];
+        continue;
+      }
       for (let n = 0; n < nodes.length; n++) {
         const [c, g] = (nodes[n] as Profile).minOver(s, s + dur);
         this.bufCores[n] = c;
@@ -177,6 +187,26 @@ export class Conservative {
       if (alloc) return [s, alloc];
     }
     return [Infinity, undefined];
+  }
+
+  /**
+   * First-fit placement of a packed CPU-only request on each node's fewest free cores over
+   * [t0, t1), as NodeState.place would give it, looking at the nodes only until the request is
+   * covered: each node gives min(its fewest free, what is still needed), in node order.
+   */
+  private firstFitCores(cores: number, t0: number, t1: number): Allocation | undefined {
+    const nodes = this.perNode as Profile[];
+    const picked: Allocation = { nodes: [], cores: [], gpus: [] };
+    let rem = cores;
+    for (let n = 0; n < nodes.length && rem > 0; n++) {
+      const c = Math.min((nodes[n] as Profile).minCoresOver(t0, t1), rem);
+      if (c <= 0) continue;
+      picked.nodes.push(n);
+      picked.cores.push(c | 0);
+      picked.gpus.push(0);
+      rem -= c;
+    }
+    return rem > 0 ? undefined : picked;
   }
 
   /** Starts, in priority order, every job whose reservation is now. */
@@ -216,7 +246,8 @@ export class Conservative {
       this.release(j);
       return;
     }
-    const [c, g] = totals(alloc);
+    const c = sum(alloc.cores);
+    const g = sum(alloc.gpus);
     const dur = duration(spec);
     // Placement may give a fixed-node request more than it asked; the plan holds what it got.
     if (c !== this.resCores[j] || g !== this.resGpus[j]) this.total.add(p.t, p.t + dur, (this.resCores[j] as number) - c, (this.resGpus[j] as number) - g);

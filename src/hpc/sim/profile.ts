@@ -7,27 +7,38 @@
  * Finding the earliest start of a job is one walk from now over the segments, keeping the
  * earliest start the walk has not ruled out, so a pass over the queue costs the queue times the
  * segments ahead (about the running plus reserved jobs), with no per-candidate re-summing.
+ *
+ * The segments live in typed arrays between `lo` and `hi`: dropping the past moves `lo` (no
+ * copy), a new boundary shifts the segments after it by one, and the live part is moved back
+ * to the front only when the arrays fill up — a profile is touched at every scheduling event,
+ * so neither an allocation nor a front-of-array splice per event.
  */
 export class Profile {
-  private times: number[] = [-Infinity];
-  private cores: number[];
-  private gpus: number[];
+  private times: Float64Array;
+  private cores: Float64Array;
+  private gpus: Float64Array;
+  private lo = 0;
+  private hi = 1;
 
   constructor(cores: number, gpus: number) {
-    this.cores = [cores];
-    this.gpus = [gpus];
+    this.times = new Float64Array(16);
+    this.cores = new Float64Array(16);
+    this.gpus = new Float64Array(16);
+    this.times[0] = -Infinity;
+    this.cores[0] = cores;
+    this.gpus[0] = gpus;
   }
 
   /** Number of segments, for tests and benchmarks. */
   get length(): number {
-    return this.times.length;
+    return this.hi - this.lo;
   }
 
-  /** The segment holding time t: the last i with times[i] ≤ t. */
+  /** The segment holding time t: the last i with times[i] ≤ t (the first live one if none). */
   private index(t: number): number {
     const times = this.times;
-    let lo = 0;
-    let hi = times.length - 1;
+    let lo = this.lo;
+    let hi = this.hi - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if ((times[mid] as number) <= t) lo = mid;
@@ -36,25 +47,52 @@ export class Profile {
     return lo;
   }
 
-  /** Makes t a segment boundary; returns the index of the segment starting at t. */
-  private split(t: number): number {
-    const i = this.index(t);
-    if (this.times[i] === t) return i;
-    this.times.splice(i + 1, 0, t);
-    this.cores.splice(i + 1, 0, this.cores[i] as number);
-    this.gpus.splice(i + 1, 0, this.gpus[i] as number);
-    return i + 1;
+  /** Room for one more segment at the end: the live part moved to the front, or the arrays doubled. */
+  private makeRoom(): void {
+    const n = this.hi - this.lo;
+    const size = n + 1 > this.times.length / 2 ? this.times.length * 2 : this.times.length;
+    const move = (a: Float64Array) => {
+      if (size === a.length) return a.copyWithin(0, this.lo, this.hi);
+      const b = new Float64Array(size);
+      b.set(a.subarray(this.lo, this.hi));
+      return b;
+    };
+    this.times = move(this.times);
+    this.cores = move(this.cores);
+    this.gpus = move(this.gpus);
+    this.lo = 0;
+    this.hi = n;
+  }
+
+  /** Makes t a segment boundary. */
+  private split(t: number): void {
+    let i = this.index(t);
+    if (this.times[i] === t) return;
+    if (this.hi === this.times.length) {
+      i -= this.lo;
+      this.makeRoom();
+    }
+    const hi = this.hi++;
+    this.times.copyWithin(i + 2, i + 1, hi);
+    this.cores.copyWithin(i + 2, i + 1, hi);
+    this.gpus.copyWithin(i + 2, i + 1, hi);
+    this.times[i + 1] = t;
+    this.cores[i + 1] = this.cores[i] as number;
+    this.gpus[i + 1] = this.gpus[i] as number;
   }
 
   /** Adds (dc, dg) to the free resources over [t0, t1); negative to plan an allocation. */
   add(t0: number, t1: number, dc: number, dg: number): void {
     if (!(t1 > t0)) return;
-    const i0 = this.split(t0);
-    const i1 = t1 === Infinity ? this.times.length : this.split(t1);
-    for (let i = i0; i < i1; i++) {
-      this.cores[i] = (this.cores[i] as number) + dc;
-      this.gpus[i] = (this.gpus[i] as number) + dg;
-    }
+    this.split(t0);
+    if (t1 !== Infinity) this.split(t1);
+    // Looked up once both boundaries exist: a split may shift or move the segments.
+    const i0 = this.index(t0);
+    const end = t1 === Infinity ? this.hi : this.index(t1);
+    const cores = this.cores;
+    const gpus = this.gpus;
+    for (let i = i0; i < end; i++) cores[i] = (cores[i] as number) + dc;
+    if (dg !== 0) for (let i = i0; i < end; i++) gpus[i] = (gpus[i] as number) + dg;
   }
 
   /**
@@ -63,11 +101,13 @@ export class Profile {
    */
   earliest(now: number, duration: number, cores: number, gpus: number): number {
     const times = this.times;
-    const n = times.length;
+    const free = this.cores;
+    const freeG = this.gpus;
+    const n = this.hi;
     let s = now;
     for (let j = this.index(now); j < n; j++) {
       const end = j + 1 < n ? (times[j + 1] as number) : Infinity;
-      if ((this.cores[j] as number) < cores || (this.gpus[j] as number) < gpus) {
+      if ((free[j] as number) < cores || (freeG[j] as number) < gpus) {
         s = end;
         continue;
       }
@@ -76,13 +116,23 @@ export class Profile {
     return Infinity;
   }
 
+  /** The fewest free cores at any time in [t0, t1) (at t0 alone if the interval is empty). */
+  minCoresOver(t0: number, t1: number): number {
+    const times = this.times;
+    const free = this.cores;
+    const i = this.index(t0);
+    let c = free[i] as number;
+    for (let j = i + 1; j < this.hi && (times[j] as number) < t1; j++) c = Math.min(c, free[j] as number);
+    return c;
+  }
+
   /** The fewest free cores and GPUs at any time in [t0, t1) (at t0 alone if the interval is empty). */
   minOver(t0: number, t1: number): [number, number] {
     const times = this.times;
     const i = this.index(t0);
     let c = this.cores[i] as number;
     let g = this.gpus[i] as number;
-    for (let j = i + 1; j < times.length && (times[j] as number) < t1; j++) {
+    for (let j = i + 1; j < this.hi && (times[j] as number) < t1; j++) {
       c = Math.min(c, this.cores[j] as number);
       g = Math.min(g, this.gpus[j] as number);
     }
@@ -92,15 +142,11 @@ export class Profile {
   /** The first segment boundary after t, or Infinity. */
   nextBoundary(t: number): number {
     const i = this.index(t) + 1;
-    return i < this.times.length ? (this.times[i] as number) : Infinity;
+    return i < this.hi ? (this.times[i] as number) : Infinity;
   }
 
   /** Forgets the segments that ended by t (the profile is never asked about the past). */
   dropBefore(t: number): void {
-    const i = this.index(t);
-    if (i === 0) return;
-    this.times.splice(0, i);
-    this.cores.splice(0, i);
-    this.gpus.splice(0, i);
+    this.lo = this.index(t);
   }
 }

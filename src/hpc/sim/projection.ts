@@ -5,6 +5,8 @@
  * changed since the last one rather than for every running job the queue head waits on.
  *
  * Invariant: `free` = the cluster's free resources now + what the first k running jobs hold.
+ * With pooled reservations only the totals are ever asked for, so only they are kept: a start
+ * or end then costs two additions instead of a walk over the job's nodes.
  */
 import type { Allocation, NodeState } from './placement.js';
 import type { RunningSet } from './running-set.js';
@@ -20,22 +22,34 @@ export class Projection {
   /** Jobs started since `mark` (each reservation marks, so this stays short while EASY runs). */
   private readonly startedSinceMark: number[] = [];
 
-  constructor(now: NodeState, private readonly running: RunningSet) {
+  /** Pool model: the free totals of the invariant (`free` is then not kept up to date). */
+  private poolCores: number;
+  private poolGpus: number;
+
+  constructor(now: NodeState, private readonly running: RunningSet, private readonly pool = false) {
     this.free = now.clone();
+    this.poolCores = now.totalFreeCores;
+    this.poolGpus = now.totalFreeGpus;
   }
 
   /** Job j started with `alloc` and went to position `at` of the release order. */
   started(j: number, at: number, alloc: Allocation): void {
-    this.startedSinceMark.push(j);
     // Inside the prefix, what it takes now it gives back by the projected time.
     if (at < this.k) this.k++;
-    else this.free.take(alloc);
+    else if (this.pool) {
+      this.poolCores -= this.running.cores[j] as number;
+      this.poolGpus -= this.running.gpus[j] as number;
+    } else this.free.take(alloc);
+    if (!this.pool) this.startedSinceMark.push(j);
   }
 
-  /** The job at position `at` of the release order ended, giving back `alloc`. */
-  ended(at: number, alloc: Allocation): void {
+  /** Job j, at position `at` of the release order, ended, giving back `alloc`. */
+  ended(j: number, at: number, alloc: Allocation): void {
     if (at < this.k) this.k--;
-    else this.free.release(alloc);
+    else if (this.pool) {
+      this.poolCores += this.running.cores[j] as number;
+      this.poolGpus += this.running.gpus[j] as number;
+    } else this.free.release(alloc);
   }
 
   /**
@@ -47,8 +61,8 @@ export class Projection {
   firstCovering(cores: number, gpus: number): number {
     const r = this.running;
     let k = this.k;
-    let c = this.free.totalFreeCores;
-    let g = this.free.totalFreeGpus;
+    let c = this.pool ? this.poolCores : this.free.totalFreeCores;
+    let g = this.pool ? this.poolGpus : this.free.totalFreeGpus;
     if (k >= 1 && c >= cores && g >= gpus) {
       for (; k > 1; k--) {
         const j = r.at(k - 1);

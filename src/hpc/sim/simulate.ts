@@ -76,7 +76,7 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
   const state = new NodeState(Int32Array.from(nodes.map((n) => n.cores)), Int32Array.from(nodes.map((n) => n.gpus)));
   const totalCores = state.totalFreeCores;
   const totalGpus = state.totalFreeGpus;
-  const jobs = [...specs].sort((a, b) => a.submit - b.submit || a.id - b.id);
+  const jobs = byArrival(specs);
   const records: (JobRecord | undefined)[] = new Array(jobs.length);
   const ends = new MinHeap();
   const running = new RunningSet(jobs.length, policy.queue === 'easy');
@@ -84,7 +84,7 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
   const order = priorityOrder(policy.priority, jobs, totalCores);
   const ranks = staticRanks(policy.priority, jobs);
   const queue = new JobQueue(jobs, ranks ?? arrivalRanks(jobs.length), policy.queue !== 'fcfs');
-  const projection = policy.queue === 'easy' ? new Projection(state, running) : undefined;
+  const projection = policy.queue === 'easy' ? new Projection(state, running, policy.reservation === 'pool') : undefined;
   const cons = policy.queue === 'conservative' ? new Conservative(jobs, state, policy.reservation ?? 'nodes', ranks) : undefined;
   let next = 0;
   let backfilled = 0;
@@ -109,10 +109,10 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
   };
   const end = (j: number, t: number) => {
     const alloc = running.alloc[j] as Allocation;
-    cons?.ended(t, running.estEnd[j] as number, alloc);
+    cons?.ended(t, running.estEnd[j] as number, alloc, running.cores[j] as number, running.gpus[j] as number);
     const at = running.remove(j);
     state.release(alloc);
-    projection?.ended(at, alloc);
+    projection?.ended(j, at, alloc);
   };
   const sample = (t: number) => {
     series.t.push(t);
@@ -142,6 +142,17 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
   const done = records.filter((r): r is JobRecord => r !== undefined);
   const makespan = makespanOf(done, jobs[0]?.submit ?? 0);
   return { jobs: done, series, fragmentation: makespan > 0 ? fragArea / (totalCores * makespan) : 0, backfilled };
+}
+
+/** The jobs by submit time, then id; traces and generators give them so, and then no sort is needed. */
+function byArrival(specs: readonly JobSpec[]): JobSpec[] {
+  let sorted = true;
+  for (let i = 1; i < specs.length && sorted; i++) {
+    const a = specs[i - 1] as JobSpec;
+    const b = specs[i] as JobSpec;
+    sorted = a.submit < b.submit || (a.submit === b.submit && a.id <= b.id);
+  }
+  return sorted ? specs.slice() : [...specs].sort((a, b) => a.submit - b.submit || a.id - b.id);
 }
 
 function makespanOf(done: readonly JobRecord[], first: number): number {

@@ -17,6 +17,8 @@ export const metrics = defineTask({
   needs: ['workload:run'],
   reads: ['topology'],
   repeats: true,
+  // Reads its dependency's jobs table and writes files only: may run on a cluster executor.
+  remote: true,
   async run(ctx) {
     const [{ computeRunMetrics }, { readArrowFile, writeArrowFile, tableToJobs, runMetricsToTable }, { costMetrics }] = await Promise.all([
       import('bench/metrics'), import('bench/results'), import('bench/report'),

@@ -27,6 +27,9 @@ export const workloadRun = defineTask({
   repeats: true,
   uses: { cpus: 1 },
   timeoutMs: 60 * 60_000,
+  // On the simulator the run is pure computation and may go to a cluster executor; a real run
+  // drives its cluster from this machine and stays here.
+  remote: (config) => (config['provider'] as { kind?: string } | undefined)?.kind === 'sim',
   async run(ctx) {
     const [{ loadWorkload }, { jobsToTable, writeArrowFile, writePointConfig, hostSeriesToTable, schedulerSeriesToTable }, { schedulerFor }] = await Promise.all([
       import('bench/workload'), import('bench/results'), import('bench/backends'),

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { RunEvent } from '../engine/events/events.js';
 import { ndjsonReporter } from '../engine/events/reporters/ndjson-reporter.js';
 import { plainReporter } from '../engine/events/reporters/plain-reporter.js';
+import type { Task } from '../engine/graph/task-graph.js';
+import type { SlurmExecutorConfig } from '../hpc/executor/executor-schema.js';
 import type { CliArgs } from './parse-args.js';
 import { loadSources, type ProjectSources } from './load-sources.js';
 import { globExpander, globPatterns, readStamp, removeStamp, stampHolds, stampKey, statSig, watchedPaths, writeStamp } from './run-stamp.js';
@@ -60,7 +62,11 @@ async function stampedNoOp(args: CliArgs, root: string, src: ProjectSources): Pr
 
 /** Plans, prints (dry run) or runs; returns the exit status. */
 export async function runCommand(args: CliArgs, root: string): Promise<number> {
-  const sources = await loadSources(root, args.overrides);
+  const loaded = await loadSources(root, args.overrides);
+  // Where tasks run must not change what they compute: the executor group leaves every point here.
+  const { takeExecutorConfig } = await import('../hpc/executor/take-executor-config.js');
+  const taken = takeExecutorConfig(loaded.sw.sweep);
+  const sources: ProjectSources = { ...loaded, sw: { sweep: taken.sweep, diagnostics: [...loaded.sw.diagnostics, ...taken.diagnostics] } };
   if (await stampedNoOp(args, root, sources)) return 0;
   // What a stamped no-op does without: the cache database (a native module), the planner, the runner.
   const [{ openProject }, { selectTargets }, { planRun }, { InProcessExecutor }, { publishResults }, { recoverStale }, { runGraph }] = await Promise.all([
@@ -111,10 +117,11 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
   const onSignal = (): void => ctrl.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const away = taken.executor.kind === 'slurm' ? await remoteExecutor(taken.executor, { root, cacheDir: project.cacheDir, emit, signal: ctrl.signal }) : undefined;
   try {
     await recoverStale({ store, graph, emit, projectRoot: root, cacheDir: project.cacheDir });
     const summary = await runGraph({
-      graph, plan, store, blobs: project.blobs, entries, executor: new InProcessExecutor(), projectRoot: root,
+      graph, plan, store, blobs: project.blobs, entries, executor: new InProcessExecutor(), projectRoot: root, ...(away ? { executorFor: away.executorFor } : {}),
       inputsOf: project.inputsOf, codeOf: project.codeOf, emit, signal: ctrl.signal, budget: project.budget, forced, keepGoing: args.keepGoing, ...(args.jobs ? { jobs: args.jobs } : {}),
     });
     store.saveFileStats(project.hasher.changed);
@@ -131,6 +138,8 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
     if (summary.ok) done = { published, summaries };
     return summary.ok ? 0 : 1;
   } finally {
+    // The execution cluster goes down before the run ends, whatever happened (none is left behind).
+    await away?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     tty?.stop();
@@ -142,4 +151,11 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
       writeStamp(project.cacheDir, { key, inputs: Object.fromEntries(project.hasher.seen), globs, watched, summaries: done.summaries, upToDate });
     }
   }
+}
+
+/** The SLURM executor for remote-capable tasks (`executor=slurm`); other tasks stay in this process. */
+async function remoteExecutor(config: SlurmExecutorConfig, o: { root: string; cacheDir: string; emit: (e: RunEvent) => void; signal: AbortSignal }) {
+  const [{ SlurmExecutor, isRemoteCapable }, { taskLogger }] = await Promise.all([import('../hpc/executor/slurm-executor.js'), import('../engine/runner/task-context.js')]);
+  const slurm = new SlurmExecutor({ config, projectRoot: o.root, cacheDir: o.cacheDir, log: taskLogger('executor', o.emit), signal: o.signal });
+  return { executorFor: (t: Task) => (isRemoteCapable(t) ? slurm : undefined), close: () => slurm.close() };
 }

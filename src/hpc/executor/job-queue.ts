@@ -1,0 +1,206 @@
+/**
+ * Submits prepared job directories to SLURM and reports when each has ended. Directories that
+ * become ready within `array_window_ms` of each other (up to `array_max`) go out as one job
+ * array, so a wave of ready tasks costs one sbatch. A job has ended when its batch script wrote
+ * `exit` (read through the shared filesystem, cheap to poll); squeue, asked less often, finds
+ * jobs that ended without writing it (time limit, cancelled, node failure).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../engine/graph/task-def.js';
+import { shellQuote } from '../remote/quote.js';
+import type { Remote } from '../remote/remote.js';
+import { isTerminalState } from '../backends/slurm/squeue.js';
+import { JOB_FILES } from './task-spec.js';
+
+/** How a job ended, as far as the queue can tell. */
+export type JobEnd =
+  | { kind: 'exited'; code: number; host: string; slurmId: string }
+  | { kind: 'lost'; state: string; slurmId: string }
+  | { kind: 'rejected'; message: string }
+  | { kind: 'cancelled' };
+
+export interface JobRequest {
+  /** The prepared job directory (spec and deps written). */
+  dir: string;
+  /** Fingerprint digest: the job name and comment carry it. */
+  digest: string;
+  cpus: number;
+  /** SLURM time limit, minutes; none when undefined. */
+  minutes: number | undefined;
+}
+
+interface Entry extends JobRequest {
+  resolve(end: JobEnd): void;
+  slurmId?: string;
+  goneSince?: number;
+}
+
+export interface JobQueueOptions {
+  remote: Remote;
+  /** Command that runs `bench` on a compute host (node and the staged bin/bench.js). */
+  bench: string[];
+  /** Where batch scripts and their SLURM output go (seen by the hosts). */
+  batchDir: string;
+  partition?: string | null | undefined;
+  account?: string | null | undefined;
+  arrayMax: number;
+  arrayWindowMs: number;
+  log: Logger;
+}
+
+/** How long a job may be out of squeue (or terminal there) without its `exit` file. */
+const GONE_GRACE_MS = 20_000;
+const EXIT_POLL_MS = 200;
+const SQUEUE_EVERY_MS = 2_000;
+
+export class JobQueue {
+  private pending: Entry[] = [];
+  private readonly live = new Set<Entry>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private lastSqueue = 0;
+  private batches = 0;
+  private closed = false;
+
+  constructor(private readonly o: JobQueueOptions) {}
+
+  /** Queues a job; resolves when it has ended (or was rejected or cancelled). */
+  submit(req: JobRequest, signal: AbortSignal): Promise<JobEnd> {
+    return new Promise((resolve) => {
+      const entry: Entry = { ...req, resolve };
+      const onAbort = (): void => void this.cancel(entry);
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.resolve = (end) => {
+        signal.removeEventListener('abort', onAbort);
+        this.live.delete(entry);
+        resolve(end);
+      };
+      this.pending.push(entry);
+      if (this.pending.length >= this.o.arrayMax) this.flushSoon(0);
+      else this.flushSoon(this.o.arrayWindowMs);
+    });
+  }
+
+  /** Cancels every job not yet ended; for the end of a run. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.flushTimer);
+    clearTimeout(this.pollTimer);
+    for (const e of this.pending.splice(0)) e.resolve({ kind: 'cancelled' });
+    await Promise.all([...this.live].map((e) => this.cancel(e)));
+  }
+
+  private async cancel(e: Entry): Promise<void> {
+    this.pending = this.pending.filter((p) => p !== e);
+    if (e.slurmId) await this.o.remote.exec(this.o.remote.head, ['scancel', e.slurmId]).catch(() => undefined);
+    e.resolve({ kind: 'cancelled' });
+  }
+
+  private flushSoon(ms: number): void {
+    if (this.flushTimer && ms > 0) return;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    }, ms);
+  }
+
+  /** Sends what is pending, one array per (cpus, time limit). */
+  private async flush(): Promise<void> {
+    const groups = new Map<string, Entry[]>();
+    for (const e of this.pending.splice(0)) {
+      const key = `${e.cpus}/${e.minutes ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), e]);
+    }
+    const arrays: Entry[][] = [];
+    for (const g of groups.values()) for (let i = 0; i < g.length; i += this.o.arrayMax) arrays.push(g.slice(i, i + this.o.arrayMax));
+    await Promise.all(arrays.map((g) => this.submitArray(g)));
+  }
+
+  private async submitArray(entries: Entry[]): Promise<void> {
+    const first = entries[0];
+    if (!first || this.closed) return;
+    const dir = join(this.o.batchDir, `b${process.pid}-${Date.now()}-${this.batches++}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'dirs'), entries.map((e) => `${e.dir}\n`).join(''));
+    writeFileSync(join(dir, 'job.sh'), batchScript(join(dir, 'dirs'), this.o.bench), { mode: 0o755 });
+    const argv = [
+      'sbatch', '--parsable', `--job-name=bench-x-${first.digest.slice(0, 16)}`,
+      // The comment names every task of the array by its fingerprint digest.
+      `--comment=bench-x ${entries.map((e) => e.digest.slice(0, 16)).join(',')}`,
+      `--array=0-${entries.length - 1}`, `--cpus-per-task=${first.cpus}`, `--chdir=${dir}`, `--output=${dir}/slurm-%A_%a.out`,
+      ...(first.minutes !== undefined ? [`--time=${first.minutes}`] : []),
+      ...(this.o.partition ? [`--partition=${this.o.partition}`] : []), ...(this.o.account ? [`--account=${this.o.account}`] : []),
+      join(dir, 'job.sh'),
+    ];
+    const r = await this.o.remote.exec(this.o.remote.head, argv).catch((e: unknown) => ({ code: -1, stdout: '', stderr: String(e) }));
+    const id = /^(\d+)/.exec(r.stdout.trim())?.[1];
+    if (r.code !== 0 || !id) {
+      for (const e of entries) e.resolve({ kind: 'rejected', message: `sbatch failed (exit ${String(r.code)}): ${r.stderr.trim() || r.stdout.trim()}` });
+      return;
+    }
+    this.o.log.debug(`executor: SLURM job array ${id} (${entries.length} tasks)`);
+    entries.forEach((e, i) => {
+      e.slurmId = `${id}_${i}`;
+      this.live.add(e);
+    });
+    this.pollSoon();
+  }
+
+  private pollSoon(): void {
+    if (this.pollTimer || this.closed) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.poll().finally(() => {
+        if (this.live.size) this.pollSoon();
+      });
+    }, EXIT_POLL_MS);
+  }
+
+  private async poll(): Promise<void> {
+    for (const e of [...this.live]) {
+      const end = readExit(e);
+      if (end) e.resolve(end);
+    }
+    if (!this.live.size || Date.now() - this.lastSqueue < SQUEUE_EVERY_MS) return;
+    this.lastSqueue = Date.now();
+    const arrays = [...new Set([...this.live].map((e) => (e.slurmId ?? '').split('_')[0]))].join(',');
+    const r = await this.o.remote.exec(this.o.remote.head, ['squeue', '-h', '-r', '-t', 'all', '-o', '%i|%T', '-j', arrays]).catch(() => undefined);
+    // squeue refuses ids it has forgotten ("Invalid job id"): that is an empty queue, not a failure.
+    if (!r || (r.code !== 0 && !/Invalid job id/i.test(r.stderr))) return;
+    const states = new Map(r.stdout.split('\n').map((l) => l.trim().split('|')).filter((p) => p.length === 2).map(([i, s]) => [i as string, s as string]));
+    const now = Date.now();
+    for (const e of [...this.live]) {
+      const state = states.get(e.slurmId ?? '');
+      if (state !== undefined && !isTerminalState(state)) {
+        delete e.goneSince;
+        continue;
+      }
+      e.goneSince ??= now;
+      // The exit file is written just before the job ends; give the filesystem time to show it.
+      if (now - e.goneSince > GONE_GRACE_MS) e.resolve(readExit(e) ?? { kind: 'lost', state: state ?? 'gone from squeue', slurmId: e.slurmId ?? '' });
+    }
+  }
+}
+
+function readExit(e: Entry): JobEnd | undefined {
+  const file = join(e.dir, JOB_FILES.exit);
+  if (!existsSync(file)) return undefined;
+  const [code, host] = readFileSync(file, 'utf8').trim().split(' ');
+  return { kind: 'exited', code: Number(code), host: host ?? '?', slurmId: e.slurmId ?? '' };
+}
+
+/** The array's batch script: the element's job directory is line SLURM_ARRAY_TASK_ID + 1 of `dirs`. */
+export function batchScript(dirsFile: string, bench: string[]): string {
+  const cmd = bench.map(shellQuote).join(' ');
+  return [
+    '#!/bin/sh',
+    `d=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${shellQuote(dirsFile)})`,
+    `${cmd} exec-task "$d/${JOB_FILES.spec}" >"$d/${JOB_FILES.stdout}" 2>"$d/${JOB_FILES.stderr}"`,
+    'rc=$?',
+    `printf '%s %s\\n' "$rc" "$(hostname)" >"$d/${JOB_FILES.exit}.tmp" && mv "$d/${JOB_FILES.exit}.tmp" "$d/${JOB_FILES.exit}"`,
+    'exit "$rc"',
+    '',
+  ].join('\n');
+}

@@ -9,13 +9,20 @@
 #
 #   smoke.sh [BIN_DIR]      BIN_DIR defaults to the last line of build.sh's output
 # Environment: KUBECTL (default kubectl), SMOKE_KEEP=1 keeps the temp dir (logs, certs),
-# SMOKE_RUN_TIME (default 10s) is the pods' run time annotation.
+# SMOKE_RUN_SECONDS (default 10) is the pods' run time, given as the annotation
+# bench/run-seconds, or with SMOKE_RUN_ANNOTATION=kwok as KWOK's own
+# pod-complete.stage.kwok.x-k8s.io/delay (see config/kwok-stages.yaml).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin=${1:-$("$here/build.sh" | tail -n1)}
 kubectl_bin=${KUBECTL:-kubectl}
-run_time=${SMOKE_RUN_TIME:-10s}
+run_seconds=${SMOKE_RUN_SECONDS:-10}
+case ${SMOKE_RUN_ANNOTATION:-bench} in
+	bench) run_annotation="bench/run-seconds: \"$run_seconds\"" ;;
+	kwok) run_annotation="pod-complete.stage.kwok.x-k8s.io/delay: \"${run_seconds}s\"" ;;
+	*) echo "smoke: SMOKE_RUN_ANNOTATION is bench or kwok" >&2; exit 2 ;;
+esac
 volcano_v=$(awk '$1 == "require" { $1 = ""; $0 = $0 } $1 == "volcano.sh/volcano" && $2 ~ /^v/ { print $2; exit }' "$here/volcano/go.mod")
 crds="$here/crds/$volcano_v"
 for b in etcd kube-apiserver kube-controller-manager kube-scheduler vc-scheduler vc-controller-manager kwok; do
@@ -115,6 +122,7 @@ cert() { # name subject extensions
 cert apiserver "/CN=kube-apiserver" "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.96.0.1
 extendedKeyUsage=serverAuth"
 cert admin "/O=system:masters/CN=bench-admin" "extendedKeyUsage=clientAuth"
+cert front-proxy-client "/CN=front-proxy-client" "extendedKeyUsage=clientAuth"
 cert kube-controller-manager "/CN=system:kube-controller-manager" "extendedKeyUsage=clientAuth"
 cert kube-scheduler "/CN=system:kube-scheduler" "extendedKeyUsage=clientAuth"
 cert volcano "/O=system:masters/CN=bench-volcano" "extendedKeyUsage=clientAuth"
@@ -182,6 +190,10 @@ start kube-apiserver "$bin/kube-apiserver" \
 	--service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
 	--service-cluster-ip-range 10.96.0.0/16 \
 	--authorization-mode Node,RBAC \
+	--requestheader-client-ca-file "$pki/ca.crt" --requestheader-allowed-names front-proxy-client \
+	--requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+	--requestheader-extra-headers-prefix X-Remote-Extra- \
+	--proxy-client-cert-file "$pki/front-proxy-client.crt" --proxy-client-key-file "$pki/front-proxy-client.key" \
 	--allow-privileged=true \
 	--profiling=false
 wait_for kube-apiserver 120 curl -fsS --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
@@ -218,6 +230,7 @@ start vc-scheduler "$bin/vc-scheduler" \
 start kwok "$bin/kwok" \
 	--kubeconfig "$kwok_kc" --config "$here/config/kwok-stages.yaml" \
 	--manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+	--cidr 10.0.0.0/16 \
 	--server-address "127.0.0.1:$kwok_port"
 
 secure() { curl -fsSk "https://127.0.0.1:$1$2"; }
@@ -283,7 +296,7 @@ spec:
     template:
       metadata:
         annotations:
-          pod-complete.stage.kwok.x-k8s.io/delay: "$run_time"
+          $run_annotation
       spec:
         restartPolicy: Never
         containers:
@@ -294,7 +307,7 @@ spec:
             limits: {nvidia.com/gpu: "1"}
 EOF
 job_t0=$SECONDS
-say "volcano Job default/smoke created (2 pods, run time $run_time)"
+say "volcano Job default/smoke created (2 pods, $run_annotation)"
 
 phase() { k get vcjob smoke -o jsonpath='{.status.state.phase}' 2>/dev/null; }
 pods_jp='{range .items[*]}{.metadata.name}{" "}{.spec.schedulerName}{" "}{.spec.nodeName}{" "}{.status.phase}{"\n"}{end}'
@@ -303,7 +316,8 @@ seen_running=0
 while :; do
 	p=$(phase)
 	pods=$(k get pods -l volcano.sh/job-name=smoke -o jsonpath="$pods_jp" 2>/dev/null || true)
-	now="job=$p | $(echo "$pods" | awk 'NF { printf "%s@%s:%s ", $1, ($3 == "" ? "-" : $3), $4 }')"
+	pg=$(k get podgroups -o jsonpath='{range .items[*]}{.metadata.name}{"="}{.status.phase}{" "}{end}' 2>/dev/null || true)
+	now="job=$p | podgroup ${pg:-none} | $(echo "$pods" | awk 'NF { printf "%s@%s:%s ", $1, ($3 == "" ? "-" : $3), $4 }')"
 	if [ "$now" != "$last" ]; then say "$now"; last=$now; fi
 	if [ "$(echo "$pods" | awk '$4 == "Running"' | wc -l)" = 2 ]; then seen_running=1; fi
 	[ "$p" = Completed ] && break
@@ -315,10 +329,14 @@ done
 say "volcano Job Completed $((SECONDS - job_t0))s after creation"
 
 # ---- evidence
-echo "== podgroup (made by vc-controller-manager):" >&2
-k get podgroups -o wide >&2
+echo "== podgroups now (vc-controller-manager made one per job, see the log above):" >&2
+k get podgroups -o wide >&2 || true
+echo "== nodes:" >&2
+k get nodes -o wide >&2
 echo "== pods:" >&2
 k get pods -o wide -l volcano.sh/job-name=smoke >&2
+echo "== who wrote the pods (managedFields):" >&2
+k get pods -l volcano.sh/job-name=smoke -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{range .metadata.managedFields[*]}{"  "}{.time}{" "}{.manager}{" "}{.operation}{" "}{.subresource}{"\n"}{end}{end}' >&2
 echo "== Scheduled events:" >&2
 k get events --field-selector reason=Scheduled \
 	-o custom-columns=POD:.involvedObject.name,FROM:.source.component,REPORTER:.reportingComponent,MESSAGE:.message >&2
@@ -326,6 +344,16 @@ echo "== job status:" >&2
 k get vcjob smoke -o jsonpath='{.status}' >&2
 echo >&2
 [ "$seen_running" = 1 ] || { echo "smoke: never saw both pods Running" >&2; exit 1; }
+# Each pod's simulated run: from status.startTime (kwok's pod-ready) to the container's finishedAt.
+runs=$(k get pods -l volcano.sh/job-name=smoke -o jsonpath='{range .items[*]}{.status.startTime}{" "}{.status.containerStatuses[0].state.terminated.finishedAt}{"\n"}{end}' |
+	while read -r a b; do echo $(($(date -d "$b" +%s) - $(date -d "$a" +%s))); done | tr '\n' ' ')
+say "pod run times (finishedAt - startTime): ${runs}s for an asked ${run_seconds}s"
+for r in $runs; do
+	if [ "$r" -lt $((run_seconds - 1)) ] || [ "$r" -gt $((run_seconds + 3)) ]; then
+		echo "smoke: a pod ran ${r}s, asked ${run_seconds}s" >&2
+		exit 1
+	fi
+done
 bound_by=$(k get events --field-selector reason=Scheduled -o jsonpath='{range .items[*]}{.source.component}{.reportingComponent}{"\n"}{end}' | sort -u)
 echo "$bound_by" | grep -q volcano || { echo "smoke: pods not bound by volcano ($bound_by)" >&2; exit 1; }
 
@@ -346,7 +374,11 @@ for ep in "kube-apiserver https://127.0.0.1:$api_port/metrics (client cert)" \
 	fi
 	echo "  $1 $url: $n samples" >&2
 done
-echo "  vc-scheduler samples named e2e_scheduling_latency / schedule_attempts:" >&2
-curl -fsS "http://127.0.0.1:$vcs_metrics_port/metrics" | grep -E '^volcano_(e2e_scheduling_latency_milliseconds_count|schedule_attempts_total)' | sed 's/^/    /' >&2 || true
+echo "  some vc-scheduler samples:" >&2
+curl -fsS "http://127.0.0.1:$vcs_metrics_port/metrics" |
+	grep -E '^volcano_(e2e_scheduling_latency_milliseconds_count|e2e_job_scheduling_latency_milliseconds_count|queue_allocated_milli_cpu|queue_allocated_scalar_resources)' |
+	sed 's/^/    /' >&2 || true
+echo "  some kube-scheduler samples:" >&2
+curl -fsSk "https://127.0.0.1:$ks_port/metrics" | grep -E '^scheduler_(schedule_attempts_total|pending_pods)' | sed 's/^/    /' >&2 || true
 
 say "SMOKE PASSED: control plane + volcano + kwok up in $up, job completed"

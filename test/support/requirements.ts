@@ -68,3 +68,18 @@ export function gate(what: string, reqs: readonly Requirement[]): Gate {
   console.warn(`skipped: ${what}: ${why}`);
   return { why, describe: (name, body) => describe.skip(`${name} (skipped: ${why})`, body) };
 }
+
+/** Headless Chromium for the HTML report tests (Debian `chromium`). */
+export const BROWSER: Requirement[] = files('/usr/bin/chromium');
+
+/**
+ * One line for the start of a test run: which kinds of real-component tests will skip on this
+ * machine, and why; '' when everything is there. The gates above still decide per test file.
+ */
+export function missingSummary(sets: Record<string, readonly Requirement[]>): string {
+  const parts = Object.entries(sets).flatMap(([what, reqs]) => {
+    const why = missingRequirements(reqs);
+    return why.length ? [`${what} (${why.join('; ')})`] : [];
+  });
+  return parts.length ? `real-component tests that skip here: ${parts.join(', ')} — bash .ci/run as root installs them` : '';
+}

@@ -61,8 +61,8 @@ describe('overrides on run commands', () => {
     const zip = bench('list', 'experiment=none', 'repetitions=1', 'zip(scheduler=slurm,flux;topology=small,medium)');
     expect(zip.err).toBe('');
     expect(zip.code).toBe(0);
-    expect(zip.out).toContain('workload:run[small-slurm-r0]');
-    expect(zip.out).toContain('workload:run[medium-flux-r0]');
+    expect(zip.out).toContain('workload:run[small-slurm-mixed-r0]');
+    expect(zip.out).toContain('workload:run[medium-flux-mixed-r0]');
     expect(zip.out).not.toContain('small-flux');
 
     const base = ['metrics', 'experiment=none', 'repetitions=1', 'workload=short'];

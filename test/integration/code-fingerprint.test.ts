@@ -48,12 +48,12 @@ describe('code in the fingerprint', () => {
   it("an edit of a task's run reruns exactly that task's instances, naming the file", () => {
     edit('tasks/metrics.ts', (t) => t.replace('async run(ctx) {', "async run(ctx) {\n    ctx.log.debug('metrics, edited');"));
     const plan = planned(bench(...SWEEP, '--dry-run').out);
-    expect([...plan.keys()].sort()).toEqual(['metrics[default-r0]', 'metrics[default-r1]', 'metrics[default-r2]']);
+    expect([...plan.keys()].sort()).toEqual(['metrics[small-slurm-mixed-r0]', 'metrics[small-slurm-mixed-r1]', 'metrics[small-slurm-mixed-r2]']);
     for (const reason of plan.values()) expect(reason).toBe('code-changed: tasks/metrics.ts');
-    const explained = bench('explain', 'metrics[default-r0]', 'experiment=none').out;
+    const explained = bench('explain', 'metrics[small-slurm-mixed-r0]', 'experiment=none').out;
     expect(explained).toMatch(/difference: code-changed: tasks\/metrics\.ts/);
     expect(bench(...SWEEP).code).toBe(0);
-    expect(lastRunStarted()).toEqual(['metrics[default-r0]', 'metrics[default-r1]', 'metrics[default-r2]']);
+    expect(lastRunStarted()).toEqual(['metrics[small-slurm-mixed-r0]', 'metrics[small-slurm-mixed-r1]', 'metrics[small-slurm-mixed-r2]']);
   });
 
   it('a comment-only or formatting-only edit reruns nothing, in a task or in the library', () => {
@@ -74,7 +74,7 @@ describe('code in the fingerprint', () => {
     for (const [id, reason] of plan) if (id.startsWith('metrics[')) expect(reason).not.toMatch(/code-changed/);
     expect(bench(...SWEEP).code).toBe(0);
     // The edit changes no schedule, so every jobs.arrow is byte-identical and no metrics reran.
-    expect(lastRunStarted()).toEqual(['workload:run[default-r0]', 'workload:run[default-r1]', 'workload:run[default-r2]']);
+    expect(lastRunStarted()).toEqual(['workload:run[small-slurm-mixed-r0]', 'workload:run[small-slurm-mixed-r1]', 'workload:run[small-slurm-mixed-r2]']);
   });
 });
 

@@ -48,10 +48,10 @@ describe('editing conf/scheduler/slurm.yaml', () => {
     writeFileSync(slurm, readFileSync(slurm, 'utf8').replace('bf_window: 1440', 'bf_window: 60'));
     const out = p.run(['--dry-run']).stdout;
 
-    expect(lineOf(out, 'scheduler:configure', 'slurm-r0')).toMatch(/^run\s.*config-changed: scheduler\.SchedulerParameters\.bf_window 1440 → 60/);
-    expect(lineOf(out, 'workload:run', 'slurm-r0')).toMatch(/^run\s.*dependency-changed: scheduler:configure/);
-    expect(lineOf(out, 'scheduler:configure', 'flux-r0')).toMatch(/^skip\s.*up-to-date/);
-    expect(lineOf(out, 'workload:run', 'flux-r0')).toMatch(/^skip\s.*up-to-date/);
+    expect(lineOf(out, 'scheduler:configure', '[small-slurm]')).toMatch(/^run\s.*config-changed: scheduler\.SchedulerParameters\.bf_window 1440 → 60/);
+    expect(lineOf(out, 'workload:run', '[small-slurm-mixed]')).toMatch(/^run\s.*dependency-changed: scheduler:configure\[small-slurm\]/);
+    expect(lineOf(out, 'scheduler:configure', '[small-flux]')).toMatch(/^skip\s.*up-to-date/);
+    expect(lineOf(out, 'workload:run', '[small-flux-mixed]')).toMatch(/^skip\s.*up-to-date/);
     const cluster = out.split('\n').filter((l) => /^(run|skip)\s/.test(l) && l.includes('cluster:size'));
     expect(cluster.length).toBeGreaterThan(0);
     expect(cluster.every((l) => /^skip\s.*up-to-date/.test(l))).toBe(true);

@@ -151,10 +151,10 @@ describe.skipIf(!available)(`tracking in a real MLflow server${available ? '' : 
     expect(parent.artifacts).toEqual(['front.txt', 'metrics.arrow', 'report.html']);
     const commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8' }).stdout.trim();
     const ids = kids.map((k) => k.tags['bench.point_id']).sort();
-    expect(ids).toEqual(['flux-mixed-r0', 'flux-mixed-r1', 'flux-short-r0', 'flux-short-r1', 'slurm-mixed-r0', 'slurm-mixed-r1', 'slurm-short-r0', 'slurm-short-r1']);
+    expect(ids).toEqual(['tiny-flux-mixed-r0', 'tiny-flux-mixed-r1', 'tiny-flux-short-r0', 'tiny-flux-short-r1', 'tiny-slurm-mixed-r0', 'tiny-slurm-mixed-r1', 'tiny-slurm-short-r0', 'tiny-slurm-short-r1']);
     for (const k of kids) {
       const id = k.tags['bench.point_id'] as string;
-      const [scheduler, workload] = id.split('-');
+      const [, scheduler, workload] = id.split('-');
       expect(k.status).toBe('FINISHED');
       expect(k.tags['mlflow.parentRunId']).toBe(parent.id);
       expect(k.tags['mlflow.source.git.commit']).toBe(commit);

@@ -148,7 +148,7 @@ describe('kill -9 during a workload run on real SLURM, then a rerun', () => {
     expect(namespacesListed([crashed.id]).length).toBe(crashed.hosts.length);
     const left = testProcesses(crashedLinks).map((p) => p.comm);
     for (const d of ['sshd', 'munged', 'slurmctld', 'slurmd']) expect(left, `${d} left after the kill`).toContain(d);
-    expect(ledger()).toEqual(['cluster:provision[default-r0]', 'scheduler:configure[default-r0]']);
+    expect(ledger()).toEqual(['cluster:provision[tiny]', 'scheduler:configure[tiny-slurm]']);
 
     const logsBefore = new Set(readdirSync(join(dir, 'cache', 'logs')));
     const rerun = startBench();
@@ -163,7 +163,7 @@ describe('kill -9 during a workload run on real SLURM, then a rerun', () => {
     const events = eventsOf(join(dir, 'cache', 'logs', log));
     const beforeRun = events.slice(0, events.findIndex((e) => e.kind === 'run-started'));
     expect(beforeRun.filter((e) => e.kind === 'resource-down').map((e) => [e.taskId, e.error])).toEqual([
-      ['scheduler:configure[default-r0]', undefined], ['cluster:provision[default-r0]', undefined],
+      ['scheduler:configure[tiny-slurm]', undefined], ['cluster:provision[tiny]', undefined],
     ]);
     expect(namespacesListed([crashed.id])).toEqual([]);
     expect(testProcesses(crashedLinks).filter((p) => DAEMONS.includes(p.comm))).toEqual([]);

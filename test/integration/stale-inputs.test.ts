@@ -36,19 +36,21 @@ describe('inputs found from the config', () => {
     writeFileSync(join(dir, 'mine.swf'), `${jobs.slice(0, 39).join('\n')}\n`);
     const runs = bench(...sweep, '--dry-run').out.split('\n').filter((l) => l.startsWith('run '));
     expect(runs).toHaveLength(3);
-    for (const l of runs) expect(l).toMatch(/^run\s+workload:run\[default-r\d\]\s+input-changed: mine\.swf$/);
+    for (const l of runs) expect(l).toMatch(/^run\s+workload:run\[small-slurm-trace_hpc2n-r\d\]\s+input-changed: mine\.swf$/);
   });
 });
 
 describe('deterministic outputs', () => {
   it('a run writes the same jobs.arrow alone and inside a larger sweep', () => {
     expect(bench('workload:run', 'experiment=none').code).toBe(0);
-    // The slurm points of this sweep are the default point; the flux runs write tables in between.
-    expect(bench('workload:run', 'experiment=none', 'scheduler=flux,slurm').code).toBe(0);
+    const jobs = (rep: number) => readFileSync(join(dir, `results/workload-run/small-slurm-mixed-r${rep}/jobs.arrow`));
+    const alone = [0, 1, 2].map(jobs);
+    // The slurm points of this sweep are the point run alone (same ids); forced, they run again
+    // inside the sweep while the flux runs write tables in between.
+    expect(bench('workload:run', 'experiment=none', 'scheduler=flux,slurm', '--force', 'workload:run').code).toBe(0);
     for (const rep of [0, 1, 2]) {
-      const alone = readFileSync(join(dir, `results/workload-run/default-r${rep}/jobs.arrow`));
-      const inSweep = readFileSync(join(dir, `results/workload-run/slurm-r${rep}/jobs.arrow`));
-      expect(inSweep.equals(alone)).toBe(true);
+      const inSweep = jobs(rep);
+      expect(inSweep.equals(alone[rep] as Buffer)).toBe(true);
     }
   });
 });

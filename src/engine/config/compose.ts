@@ -18,7 +18,7 @@ import { interpolate } from './interpolate.js';
 import { mergePointDiagnostics } from './merge-point-diagnostics.js';
 import { parseOverrides } from './overrides.js';
 import type { Override } from './overrides.js';
-import { assignmentText, hashConfig, pointIdStem } from './point-id.js';
+import { assignmentText, hashConfig, pointIdParts, pointIdStem } from './point-id.js';
 import { expandAxes, productAxes, zipAxis } from './sweep-axes.js';
 import type { Assignment, Axis, SweepMode } from './sweep-axes.js';
 import type { ComposedSweep, SweepPoint } from './sweep-point.js';
@@ -39,6 +39,11 @@ export interface ComposeOptions {
   sweepModes?: Readonly<Record<string, SweepMode>>;
   /** Groups every point must choose an option of (checked only when `conf/` exists). */
   requiredGroups?: readonly string[];
+  /**
+   * Groups every point id names, swept or not (swept groups are always named); by default every
+   * group with a chosen option. A domain keeps ids short by naming the groups that tell its runs apart.
+   */
+  idGroups?: readonly string[];
 }
 
 /** Composes the config and expands its sweep; `diagnostics` holds every error found, at once. */
@@ -82,18 +87,20 @@ export function composeConfig(opts: ComposeOptions): { sweep: ComposedSweep; dia
     if (repo.exists && opts.validate) local.push(...opts.validate(config, prov));
     if (repo.exists) local.push(...unchosen(opts.requiredGroups ?? [], choicesWith(combo), cliGroups));
     const reps = typeof config.repetitions === 'number' && config.repetitions > 0 ? config.repetitions : 1;
-    let stem = pointIdStem(combo, groupOrder);
+    const pointChoices = choiceRecord(choicesWith(combo));
+    const named = Object.fromEntries(Object.entries(pointChoices).filter(([g]) => !opts.idGroups || opts.idGroups.includes(g)));
+    const idParts = pointIdParts({ assignments: combo, groupOrder, named });
+    let stem = pointIdStem(idParts);
     // Values that differ only in characters an id cannot hold would collide; keep ids unique.
-    for (let n = 2; stems.has(stem); n++) stem = `${pointIdStem(combo, groupOrder)}~${n}`;
+    for (let n = 2; stems.has(stem); n++) stem = `${pointIdStem(idParts)}~${n}`;
     stems.add(stem);
     perPoint.push({ stem, combo, diagnostics: local });
     const configHash = hashConfig(config);
-    const pointChoices = choiceRecord(choicesWith(combo));
     const swept = Object.fromEntries(combo.filter((a) => !isGroup(a.key)).map((a) => [a.key, a.value]));
     for (let rep = 0; rep < reps; rep++) {
       points.push({
         id: `${stem}-r${rep}`, rep, config: structuredClone(config), overrides: [...cliTexts, ...combo.map(assignmentText)], configHash,
-        choices: pointChoices, swept,
+        choices: pointChoices, swept, idParts,
       });
     }
   }

@@ -15,6 +15,11 @@ export interface SweepPoint {
   choices: Record<string, string>;
   /** The values the sweep gave to plain keys (not groups) at this point, by key path. */
   swept: Record<string, unknown>;
+  /**
+   * What the id names, part by part, with the config key each part stands for (a group or a swept
+   * key path): task instances that read only some of those keys are labelled by those parts.
+   */
+  idParts?: { key: string; text: string }[];
   /** sha256 of the canonical JSON of `config` without `rep`. */
   configHash: string;
 }

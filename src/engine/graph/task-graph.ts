@@ -9,9 +9,14 @@ import { canonicalJson, getKeyPath, sha256Hex } from '../hash/canonical-json.js'
 import type { Benchfile, TaskDef } from './task-def.js';
 
 /**
- * `name[label]`: label is the point id when the instance serves one point (`workload:run[small-slurm-r1]`),
- * `all` when a single instance serves every point of a multi-point sweep, otherwise the first 6 hex digits of the digest of
- * the instance key (name, version, config slice, dependency ids, rep), plus `-r<rep>` for repeated tasks.
+ * `name[label]`: the label names the config the instance depends on — the parts of its points' ids
+ * (`SweepPoint.idParts`) whose keys the task reads or its dependencies depend on, plus `-r<rep>`
+ * for repeated tasks: `cluster:provision[small]`, `scheduler:configure[small-slurm]`,
+ * `workload:run[small-slurm-mixed-r1]`; when two instances would share it, the first 6 hex digits
+ * of the digest of the instance key follow (`small~3fa2c1`). When it names nothing: `all` if it is
+ * the task's only instance (and, for points without named ids, serves more than one), else the
+ * point id if it serves one point, else the digest. A sweep-wide task is `all` (for one unnamed
+ * point, its id).
  */
 export type TaskId = string;
 
@@ -68,7 +73,8 @@ export function buildTaskGraph(opts: {
   const defOrder = sortDefs(defs, source, diagnostics);
   if (!defOrder) return { graph: undefined, diagnostics };
   const graph: TaskGraph = { tasks: new Map(), order: [], defs, byPoint: new Map() };
-  for (const def of defOrder) instantiate(def, sweep.points, graph);
+  const named = new Map<TaskId, Set<string>>();
+  for (const def of defOrder) instantiate(def, sweep.points, graph, named);
   return { graph, diagnostics };
 }
 
@@ -122,7 +128,7 @@ function sliceOf(def: TaskDef, point: SweepPoint): Record<string, unknown> {
 }
 
 /** Creates the instances of one def, merging points whose instance key is equal. */
-function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph): void {
+function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph, named: Map<TaskId, Set<string>>): void {
   const perPoint = new Map<string, TaskId>();
   graph.byPoint.set(def.name, perPoint);
   const groups = new Map<string, { points: SweepPoint[]; config: Record<string, unknown>; deps: TaskId[]; rep: number | undefined }>();
@@ -137,12 +143,23 @@ function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph): void
     if (!group) groups.set(key, (group = { points: [], config, deps, rep }));
     group.points.push(point);
   }
+  // A sweep-wide instance serves every point: nothing to name, and its dependencies may number 10^5.
+  const readable = new Map([...groups].map(([key, g]) => [key, sweepScope ? { text: '', keys: new Set<string>() } : readableLabel(def, g, named)] as const));
+  const uses = new Map<string, number>();
+  for (const r of readable.values()) if (r.text) uses.set(r.text, (uses.get(r.text) ?? 0) + 1);
   for (const [key, g] of groups) {
+    const r = readable.get(key) as { text: string; keys: Set<string> };
+    // Points with named ids make a lone instance that names none of it `all`, even for one point.
+    const hasNames = ((g.points[0] as SweepPoint).idParts?.length ?? 0) > 0;
     const label =
-      g.points.length === 1 ? (g.points[0] as SweepPoint).id
-        : groups.size === 1 ? 'all'
-          : `${sha256Hex(key).slice(0, 6)}${g.rep !== undefined ? `-r${g.rep}` : ''}`;
+      sweepScope ? (hasNames || g.points.length > 1 ? 'all' : (g.points[0] as SweepPoint).id)
+        : r.text ? (uses.get(r.text) === 1 ? r.text : `${r.text}~${sha256Hex(key).slice(0, 6)}`)
+          : hasNames && groups.size === 1 ? 'all'
+          : g.points.length === 1 ? (g.points[0] as SweepPoint).id
+            : groups.size === 1 ? 'all'
+              : `${sha256Hex(key).slice(0, 6)}${g.rep !== undefined ? `-r${g.rep}` : ''}`;
     const id = `${def.name}[${label}]`;
+    named.set(id, r.keys);
     // A sweep-wide task still reads its declared keys (e.g. report objectives), from the first point:
     // keys it declares must not vary across the sweep.
     const config = sweepScope ? { ...sliceOf(def, g.points[0] as SweepPoint), points: g.points.map((p) => p.id) } : g.config;
@@ -150,6 +167,26 @@ function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph): void
     graph.order.push(id);
     for (const p of g.points) perPoint.set(p.id, id);
   }
+}
+
+/** Whether reading `path` reads the config under `key` (or part of it). */
+function reads(path: string, key: string): boolean {
+  return path === key || path.startsWith(`${key}.`) || key.startsWith(`${path}.`);
+}
+
+/**
+ * The id parts an instance depends on: those whose keys it reads and those its dependencies
+ * depend on, kept only where every point it serves agrees; `text` is empty when none is left.
+ */
+function readableLabel(def: TaskDef, g: { points: SweepPoint[]; deps: TaskId[]; rep: number | undefined }, named: Map<TaskId, Set<string>>): { text: string; keys: Set<string> } {
+  const first = g.points[0] as SweepPoint;
+  const keys = new Set<string>();
+  for (const part of first.idParts ?? []) if ((def.reads ?? []).some((p) => reads(p, part.key))) keys.add(part.key);
+  for (const d of g.deps) for (const k of named.get(d) ?? []) keys.add(k);
+  const textOf = (p: SweepPoint, key: string) => p.idParts?.find((x) => x.key === key)?.text;
+  const parts = (first.idParts ?? []).filter((part) => keys.has(part.key) && g.points.every((p) => textOf(p, part.key) === part.text));
+  const text = parts.map((p) => p.text).join('-');
+  return { text: text && g.rep !== undefined ? `${text}-r${g.rep}` : text, keys };
 }
 
 function depsFor(def: TaskDef, point: SweepPoint, points: SweepPoint[], graph: TaskGraph, sweepScope: boolean): TaskId[] {

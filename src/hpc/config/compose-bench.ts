@@ -8,15 +8,18 @@ import { REQUIRED_GROUPS, validateConfig } from './validate-config.js';
 import { resolveTraceTopology } from '../workload/trace-topology.js';
 import { checkTraceFile } from '../workload/check-trace.js';
 
+/** Groups every point id names (`small-slurm-mixed-r0`), swept or not; other groups are named when swept. */
+const ID_GROUPS = ['topology', 'scheduler', 'workload'] as const;
+
 /** Composes `conf/` and the overrides, checking every point against the bench config schema. */
-export function composeBenchConfig(opts: Omit<ComposeOptions, 'validate' | 'sweepModes' | 'requiredGroups'>): { sweep: ComposedSweep; diagnostics: Diagnostic[] } {
+export function composeBenchConfig(opts: Omit<ComposeOptions, 'validate' | 'sweepModes' | 'requiredGroups' | 'idGroups'>): { sweep: ComposedSweep; diagnostics: Diagnostic[] } {
   // topology=from_trace is filled in from each point's trace before the point is checked and hashed.
   const validate = (config: Record<string, unknown>, prov: Parameters<typeof validateConfig>[1]) => {
     const found = [...resolveTraceTopology(config, opts.root), ...validateConfig(config, prov)];
     // The trace's records are checked once the config is sound, so a bad line fails planning (exit 2), not the run.
     return found.some((d) => d.severity === 'error') ? found : [...found, ...checkTraceFile(config, opts.root)];
   };
-  const r = composeConfig({ ...opts, validate, sweepModes: { mapped: mappedSweep }, requiredGroups: REQUIRED_GROUPS });
+  const r = composeConfig({ ...opts, validate, sweepModes: { mapped: mappedSweep }, requiredGroups: REQUIRED_GROUPS, idGroups: ID_GROUPS });
   resolveTraceTopology(r.sweep.base, opts.root);
   return r;
 }

@@ -43,7 +43,7 @@ describe('composeConfig: composition', () => {
 
   it('repeats each point `repetitions` times with rep set and the same config hash', () => {
     const { sweep } = compose(['repetitions=3']);
-    expect(sweep.points.map((p) => [p.id, p.rep])).toEqual([['default-r0', 0], ['default-r1', 1], ['default-r2', 2]]);
+    expect(sweep.points.map((p) => [p.id, p.rep])).toEqual([['small-slurm-mixed-r0', 0], ['small-slurm-mixed-r1', 1], ['small-slurm-mixed-r2', 2]]);
     expect(new Set(sweep.points.map((p) => p.configHash)).size).toBe(1);
     expect(sweep.points[0]?.configHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -121,32 +121,32 @@ describe('composeConfig: sweeps', () => {
   it('takes the product of an experiment sweep with readable ids in defaults order', () => {
     const { sweep, diagnostics } = compose(['experiment=matrix']);
     expect(diagnostics).toEqual([]);
-    expect(sweep.points.map((p) => p.id)).toEqual(['small-slurm-r0', 'small-flux-r0', 'medium-slurm-r0', 'medium-flux-r0']);
+    expect(sweep.points.map((p) => p.id)).toEqual(['small-slurm-mixed-r0', 'small-flux-mixed-r0', 'medium-slurm-mixed-r0', 'medium-flux-mixed-r0']);
     expect(new Set(sweep.points.map((p) => p.configHash)).size).toBe(4);
     expect(sweep.base.sweep).toBeDefined();
   });
 
   it('sweeps comma lists and range() from the command line, and a plain key=value pins a swept key', () => {
     const { sweep } = compose(['experiment=matrix', 'scheduler=flux', 'seed=range(1,7,3)']);
-    expect(sweep.points.map((p) => p.id)).toEqual(['small-seed=1-r0', 'small-seed=4-r0', 'medium-seed=1-r0', 'medium-seed=4-r0']);
+    expect(sweep.points.map((p) => p.id)).toEqual(['small-flux-mixed-seed=1-r0', 'small-flux-mixed-seed=4-r0', 'medium-flux-mixed-seed=1-r0', 'medium-flux-mixed-seed=4-r0']);
     expect(sweep.points[1]?.overrides).toEqual(['experiment=matrix', 'scheduler=flux', 'topology=small', 'seed=4']);
   });
 
   it('labels swept keys by their last segment, or by their full path when two share it', () => {
     const ids = compose(['scheduler.SchedulerParameters.bf_window=1,2']).sweep.points.map((p) => p.id);
-    expect(ids).toEqual(['bf_window=1-r0', 'bf_window=2-r0']);
+    expect(ids).toEqual(['small-slurm-mixed-bf_window=1-r0', 'small-slurm-mixed-bf_window=2-r0']);
     const both = compose(['scheduler.SchedulerParameters.bf_window=1,2', '++workload.runtime_s.max=5,6']);
     expect(both.diagnostics.map((d) => d.message)).toEqual(['bad override "++workload.runtime_s.max=5,6": a sweep cannot be combined with + or ++']);
     const two = compose(['scheduler.SchedulerParameters.bf_window=1', 'seed=1,2', 'workload.cores.max=4,8']).sweep.points.map((p) => p.id);
-    expect(two).toEqual(['seed=1-max=4-r0', 'seed=1-max=8-r0', 'seed=2-max=4-r0', 'seed=2-max=8-r0']);
+    expect(two).toEqual(['small-slurm-mixed-seed=1-max=4-r0', 'small-slurm-mixed-seed=1-max=8-r0', 'small-slurm-mixed-seed=2-max=4-r0', 'small-slurm-mixed-seed=2-max=8-r0']);
     const clash = compose(['workload.cores.max=4,8', 'workload.runtime_s.max=600,900']).sweep.points.map((p) => p.id);
-    expect(clash[0]).toBe('workload.cores.max=4-workload.runtime_s.max=600-r0');
+    expect(clash[0]).toBe('small-slurm-mixed-workload.cores.max=4-workload.runtime_s.max=600-r0');
   });
 
   it('zips paired lists, from an experiment and from zip(...) on the command line', () => {
-    expect(compose(['experiment=paired']).sweep.points.map((p) => p.id)).toEqual(['slurm-seed=1-r0', 'flux-seed=2-r0']);
+    expect(compose(['experiment=paired']).sweep.points.map((p) => p.id)).toEqual(['small-slurm-mixed-seed=1-r0', 'small-flux-mixed-seed=2-r0']);
     const cli = compose(['zip(scheduler=slurm,flux;seed=3,4)', 'topology=small,medium']);
-    expect(cli.sweep.points.map((p) => p.id)).toEqual(['small-slurm-seed=3-r0', 'medium-slurm-seed=3-r0', 'small-flux-seed=4-r0', 'medium-flux-seed=4-r0']);
+    expect(cli.sweep.points.map((p) => p.id)).toEqual(['small-slurm-mixed-seed=3-r0', 'medium-slurm-mixed-seed=3-r0', 'small-flux-mixed-seed=4-r0', 'medium-flux-mixed-seed=4-r0']);
     expect(compose(['zip(scheduler=slurm,flux;seed=3)']).diagnostics[0]?.message).toContain('same length');
   });
 
@@ -172,7 +172,8 @@ describe('composeConfig: sweeps', () => {
     const { root, cleanup } = makeRoot(BASE_FILES);
     cleanups.push(cleanup);
     const plain = engineCompose({ root, overrides: ['experiment=mapped'], env: {} });
-    expect(plain.sweep.points.map((p) => p.id)).toEqual(['slurm-mixed-r0', 'slurm-trace-r0', 'flux-mixed-r0', 'flux-trace-r0']);
+    // Without the domain's id groups the engine names every chosen group.
+    expect(plain.sweep.points.map((p) => p.id)).toEqual(['small-slurm-mixed-sim-mapped-r0', 'small-slurm-trace-sim-mapped-r0', 'small-flux-mixed-sim-mapped-r0', 'small-flux-trace-sim-mapped-r0']);
     const pinned = compose(['experiment=mapped', 'topology=small']);
     expect(pinned.sweep.points.every((p) => p.choices.topology === 'small')).toBe(true);
   });

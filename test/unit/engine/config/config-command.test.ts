@@ -36,7 +36,7 @@ describe('bench config', () => {
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines.at(-1)).toBe('4 points');
-    expect(lines[0]).toMatch(/^small-slurm-r0\t[0-9a-f]{12}\texperiment=matrix topology=small scheduler=slurm$/);
+    expect(lines[0]).toMatch(/^small-slurm-mixed-r0\t[0-9a-f]{12}\texperiment=matrix topology=small scheduler=slurm$/);
   });
 
   it('exits 2 and lists every config error', () => {

@@ -22,7 +22,7 @@ describe('writePointConfig', () => {
     const path = writePointConfig(join(out, point.id), point);
     expect(readdirSync(join(out, point.id))).toEqual(['config.yaml']);
     const saved = parse(readFileSync(path, 'utf8')) as { id: string; configHash: string; overrides: string[]; config: unknown };
-    expect(saved).toMatchObject({ id: 'flux-r0', configHash: point.configHash, overrides: ['seed=5', 'scheduler=flux'] });
+    expect(saved).toMatchObject({ id: 'small-flux-mixed-r0', configHash: point.configHash, overrides: ['seed=5', 'scheduler=flux'] });
     expect(at(saved.config, 'scheduler.kind')).toBe('flux');
     const again = composeConfig({ root, overrides: saved.overrides, env: {} }).sweep.points[0]!;
     expect(again.configHash).toBe(saved.configHash);

@@ -23,9 +23,13 @@ export class JobQueue {
   /** Job index at each rank, and each job's rank. */
   private readonly jobAt: Int32Array;
   private readonly rankOf: Int32Array;
-  /** Waiting CPU-only jobs by core count; GPU jobs are few and scanned. */
+  /**
+   * Waiting CPU-only jobs by core count; GPU jobs are few and scanned. Only kept when some job
+   * asks for GPUs: without GPU jobs `anyFitsByCount` needs the root's minimum alone.
+   */
   private readonly byCores = new Map<number, number>();
   private readonly gpuJobs = new Set<number>();
+  private readonly withGpus: boolean;
   length = 0;
 
   /**
@@ -41,6 +45,7 @@ export class JobQueue {
     this.minWall = new Float64Array(2 * size).fill(Infinity);
     this.jobAt = ranked;
     this.rankOf = new Int32Array(jobs.length);
+    this.withGpus = jobs.some((j) => j.gpus > 0);
     for (let r = 0; r < ranked.length; r++) this.rankOf[ranked[r] as number] = r;
   }
 
@@ -48,6 +53,7 @@ export class JobQueue {
     const s = this.jobs[j] as JobSpec;
     this.setLeaf(this.rankOf[j] as number, 1, s.cores, Number.isNaN(s.walltime) ? Infinity : s.walltime);
     this.length++;
+    if (!this.withGpus) return;
     if (s.gpus > 0) this.gpuJobs.add(j);
     else this.byCores.set(s.cores, (this.byCores.get(s.cores) ?? 0) + 1);
   }
@@ -60,6 +66,7 @@ export class JobQueue {
     if (!this.has(j)) return;
     this.setLeaf(this.rankOf[j] as number, 0, Infinity, Infinity);
     this.length--;
+    if (!this.withGpus) return;
     const s = this.jobs[j] as JobSpec;
     if (s.gpus > 0) this.gpuJobs.delete(j);
     else {

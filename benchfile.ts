@@ -4,14 +4,17 @@
  */
 import type { Benchfile } from 'bench';
 import { clusterProvision, schedulerConfigure } from './tasks/cluster.js';
+import { clientRun, reportServices } from './tasks/client.js';
 import { reportFidelity } from './tasks/fidelity.js';
 import { imageBuild } from './tasks/image.js';
 import { metrics } from './tasks/metrics.js';
 import { reportPareto } from './tasks/report.js';
+import { serviceDeploy } from './tasks/service.js';
 import { trackMlflow } from './tasks/track.js';
 import { reportTraceStudy } from './tasks/trace-study.js';
 import { workloadRun } from './tasks/workload.js';
 
 export default {
-  tasks: [imageBuild, clusterProvision, schedulerConfigure, workloadRun, metrics, reportPareto, reportFidelity, reportTraceStudy, trackMlflow],
+  tasks: [imageBuild, clusterProvision, schedulerConfigure, workloadRun, metrics, reportPareto, reportFidelity, reportTraceStudy, trackMlflow,
+    serviceDeploy, clientRun, reportServices],
 } satisfies Benchfile;

@@ -1,0 +1,145 @@
+/**
+ * `service:deploy` and `client:run` against a SLURM cluster bench reaches over SSH. Deploy:
+ * sbatch the service job, wait for RUNNING, resolve its node from squeue, wait for the health
+ * check; any failure cancels the job and reports its own output. Undeploy: scancel that job only
+ * and remove its files. A client run: check the service is still running, sbatch the client with
+ * the endpoint, wait for it to end, read its output from its node and parse it.
+ */
+import type { BackendContext, Cluster, Host } from '../backends/types.js';
+import { Remote } from '../remote/remote.js';
+import { SshPool } from '../remote/ssh-pool.js';
+import type { ClientRow } from './client-row.js';
+import { jobSbatchArgv, renderJobScript, serviceJobName, type JobRole } from './job-script.js';
+import type { Endpoint } from './kind.js';
+import type { Resources } from './recipe-fields.js';
+import { clientKindFor, serviceKindFor } from './registry.js';
+import { cancelJob, hostOfNode, jobStatus, readJobOutput, removeJobFiles, ServiceJobError, submitJob, waitForJob } from './slurm-job.js';
+import { runHealthCheck } from './health.js';
+
+/** A deployed service, as the resource ledger keeps it (JSON). */
+export interface ServiceHandle {
+  recipe: string;
+  kind: string;
+  jobId: number;
+  endpoint: Endpoint;
+  cluster: Cluster;
+  /** Seconds from sbatch to RUNNING and to the first passing health check. */
+  startS: number;
+  healthyS: number;
+}
+
+type Recipe = Record<string, unknown> & { kind: string; env?: Record<string, string>; resources: Resources };
+
+async function withRemote<T>(cluster: Cluster, ctx: BackendContext, f: (r: Remote) => Promise<T>, signal = ctx.signal): Promise<T> {
+  const pool = new SshPool({ onEvent: (e) => ctx.log.debug(`ssh: ${JSON.stringify(e)}`) });
+  try {
+    return await f(new Remote(pool, cluster, signal));
+  } finally {
+    await pool.close();
+  }
+}
+
+function must<T>(v: T | string): T {
+  if (typeof v === 'string') throw new ServiceJobError(v);
+  return v;
+}
+
+/** The job's output on its node, as a block for an error message ('' when there is none). */
+async function outputBlock(remote: Remote, host: Host | undefined, role: JobRole, id: number): Promise<string> {
+  const text = host ? await readJobOutput(remote, host, role, id, 8192).catch(() => '') : '';
+  return text.trim() ? `\n--- output of SLURM job ${id} (last 8 KiB) ---\n${text.trimEnd()}` : `\n(SLURM job ${id} left no output)`;
+}
+
+/** Submits the service job and waits until it runs and answers; cancels it on any failure. */
+export async function deployService(cluster: Cluster, recipe: Recipe & { name: string; port: number; health: { timeout_s: number; interval_s: number } }, ctx: BackendContext): Promise<ServiceHandle> {
+  const kind = must(serviceKindFor(recipe.kind));
+  const script = renderJobScript({ role: 'svc', label: `service ${recipe.name} (${kind.kind})`, env: recipe.env ?? {}, body: kind.renderScript(recipe) });
+  return withRemote(cluster, ctx, async (remote) => {
+    const t0 = Date.now();
+    const jobId = await submitJob(remote, jobSbatchArgv({ role: 'svc', name: serviceJobName('svc', recipe.name), resources: recipe.resources }), script);
+    ctx.log.info(`service ${recipe.name}: SLURM job ${jobId} submitted`);
+    let host: Host | undefined;
+    try {
+      const deadline = t0 + recipe.health.timeout_s * 1000;
+      const s = await waitForJob(remote, jobId, (x) => x.state === 'RUNNING', deadline);
+      if (s?.node) host = hostOfNode(cluster.hosts, s.node);
+      if (s?.state !== 'RUNNING') throw new ServiceJobError(`service ${recipe.name}: SLURM job ${jobId} did not start (${s ? `${s.state} ${s.reason}` : 'gone from squeue'})`);
+      if (!host) throw new ServiceJobError(`service ${recipe.name}: SLURM job ${jobId} runs on ${s.node}, which is not a host of this cluster`);
+      const endpoint: Endpoint = { node: s.node, address: host.address, port: recipe.port };
+      const startS = (Date.now() - t0) / 1000;
+      const health = await runHealthCheck(remote, { command: kind.healthCommand(recipe, endpoint), jobId, intervalMs: recipe.health.interval_s * 1000, deadline });
+      if (health !== 'healthy') throw new ServiceJobError(`service ${recipe.name}: ${health}`);
+      const healthyS = (Date.now() - t0) / 1000;
+      ctx.log.info(`service ${recipe.name}: SLURM job ${jobId} on ${s.node}, healthy at ${endpoint.address}:${endpoint.port} after ${healthyS.toFixed(1)} s`);
+      return { recipe: recipe.name, kind: kind.kind, jobId, endpoint, cluster, startS, healthyS };
+    } catch (e) {
+      // Cancel with a fresh signal: an interrupted run must still not leave its job behind.
+      const output = await withRemote(cluster, ctx, async (r) => {
+        await cancelJob(r, jobId).catch(() => undefined);
+        const out = await outputBlock(r, host, 'svc', jobId);
+        if (host) await removeJobFiles(r, host, 'svc', jobId).catch(() => undefined);
+        return out;
+      }, new AbortController().signal).catch(() => '');
+      if (e instanceof ServiceJobError) throw new ServiceJobError(`${e.message}; the job was cancelled${output}`);
+      throw e;
+    }
+  });
+}
+
+/** Cancels the service's own job (no other) and removes its files on its node. */
+export async function undeployService(handle: ServiceHandle, ctx: BackendContext): Promise<void> {
+  await withRemote(handle.cluster, ctx, async (remote) => {
+    await cancelJob(remote, handle.jobId);
+    const host = hostOfNode(handle.cluster.hosts, handle.endpoint.node);
+    if (host) await removeJobFiles(remote, host, 'svc', handle.jobId);
+  }, new AbortController().signal);
+  ctx.log.info(`service ${handle.recipe}: SLURM job ${handle.jobId} cancelled`);
+}
+
+/** What one client run produced. */
+export interface ClientRunResult {
+  jobId: number;
+  node: string;
+  rows: ClientRow[];
+  output: string;
+  granularity: 'request' | 'aggregate';
+}
+
+async function serviceAlive(remote: Remote, handle: ServiceHandle, when: string): Promise<void> {
+  const s = await jobStatus(remote, handle.jobId);
+  if (s?.state !== 'RUNNING') throw new ServiceJobError(`service ${handle.recipe} (SLURM job ${handle.jobId}) is ${s?.state ?? 'gone'} ${when}: the service died`);
+}
+
+/** Runs one client job against the service and parses its output. */
+export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeout_s: number; concurrency: number }, ctx: BackendContext): Promise<ClientRunResult> {
+  const kind = must(clientKindFor(recipe.kind));
+  const script = renderJobScript({ role: 'client', label: `client ${kind.kind} of ${handle.recipe}, concurrency ${recipe.concurrency}`, env: recipe.env ?? {}, body: kind.renderScript(recipe, handle.endpoint) });
+  return withRemote(handle.cluster, ctx, async (remote) => {
+    await serviceAlive(remote, handle, 'before the client started');
+    const jobId = await submitJob(remote, jobSbatchArgv({ role: 'client', name: serviceJobName('client', handle.recipe), resources: recipe.resources }), script);
+    ctx.log.info(`client ${kind.kind}: SLURM job ${jobId} submitted (concurrency ${recipe.concurrency})`);
+    let node = '';
+    try {
+      // Queue time counts against the recipe's SLURM limit, the run itself against timeout_s.
+      const deadline = Date.now() + (recipe.resources.time_min * 60 + recipe.timeout_s + 30) * 1000;
+      const s = await waitForJob(remote, jobId, (x) => {
+        if (x.node) node = x.node;
+        return false;
+      }, deadline);
+      node = s?.node || node;
+      const host = hostOfNode(handle.cluster.hosts, node);
+      if (!s || s.state !== 'COMPLETED') {
+        throw new ServiceJobError(`client ${kind.kind}: SLURM job ${jobId} ended ${s ? `${s.state} ${s.reason}` : 'without a state'}${await outputBlock(remote, host, 'client', jobId)}`);
+      }
+      const output = host ? await readJobOutput(remote, host, 'client', jobId) : '';
+      if (host) await removeJobFiles(remote, host, 'client', jobId);
+      const rows = kind.parseOutput(output, recipe);
+      if (typeof rows === 'string') throw new ServiceJobError(`client ${kind.kind}: ${rows}\n--- output of SLURM job ${jobId} ---\n${output.slice(-8192)}`);
+      await serviceAlive(remote, handle, 'after the client ran');
+      return { jobId, node, rows, output, granularity: kind.granularity };
+    } catch (e) {
+      if (!(e instanceof ServiceJobError)) await withRemote(handle.cluster, ctx, (r) => cancelJob(r, jobId), new AbortController().signal).catch(() => undefined);
+      throw e;
+    }
+  });
+}

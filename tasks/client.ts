@@ -1,0 +1,71 @@
+/**
+ * `client:run`: one benchmark client job against the deployed service (per sweep point and
+ * repetition): its rows in `client.arrow`, its metrics in `metrics.json` (throughput, latency
+ * p50/p95/p99, error rate), its raw output in `client.log`. `report:services`: the
+ * latency–throughput curve per service over the client concurrencies.
+ */
+import { defineTask } from 'bench';
+import { backendContext } from './cluster.js';
+import { onlyDep, readJson, TaskError, writeJson } from './io.js';
+import { writeFile } from 'node:fs/promises';
+
+export const clientRun = defineTask({
+  kind: 'artifact',
+  name: 'client:run',
+  version: 1,
+  description: 'Run the client recipe as a SLURM job against the service; client.arrow and metrics.json',
+  needs: ['service:deploy'],
+  // The service's and cluster's config shape the figures as much as the client's own.
+  reads: ['client', 'service', 'provider', 'topology', 'scheduler'],
+  repeats: true,
+  timeoutMs: 30 * 60_000,
+  async run(ctx) {
+    const [{ runClient, computeClientMetrics, clientRowsToTable, ServiceJobError }, { writeArrowFile, writePointConfig }] = await Promise.all([
+      import('bench/services'), import('bench/results'),
+    ]);
+    const { client, service } = ctx.config;
+    if (!client || client.kind === 'none' || !service || service.kind === 'none') throw new TaskError('client:run: no client chosen (client=none); choose the service\'s own, e.g. service=redis client=redis');
+    const handle = onlyDep(ctx.deps, 'service:deploy').handle as import('bench/services').ServiceHandle;
+    let result;
+    try {
+      result = await runClient(handle, client as Parameters<typeof runClient>[1], backendContext(ctx));
+    } catch (e) {
+      if (e instanceof ServiceJobError) throw new TaskError(e.message);
+      throw e;
+    }
+    const metrics = computeClientMetrics(result.rows);
+    if (ctx.points[0]) writePointConfig(ctx.outDir, ctx.points[0]);
+    await writeArrowFile(`${ctx.outDir}/client.arrow`, clientRowsToTable(result.rows));
+    await writeFile(`${ctx.outDir}/client.log`, result.output);
+    await writeJson(ctx.outDir, 'metrics.json', metrics);
+    await writeJson(ctx.outDir, 'run.json', {
+      point: ctx.points[0]?.id, rep: ctx.rep ?? 0, service: handle.recipe, service_kind: handle.kind, client: client.kind,
+      concurrency: client.concurrency, granularity: result.granularity, runtime: 'host (no container)',
+      service_job: handle.jobId, service_endpoint: handle.endpoint, client_job: result.jobId, client_node: result.node,
+    });
+    ctx.log.info(`client ${client.kind} c=${client.concurrency}: ${metrics.throughput_rps.toFixed(0)} req/s, p99 ${metrics.latency_p99_ms.toFixed(3)} ms, errors ${metrics.errors}`);
+  },
+});
+
+export const reportServices = defineTask({
+  kind: 'artifact',
+  name: 'report:services',
+  version: 1,
+  description: 'Latency against throughput per service over the client concurrencies (services.html)',
+  needs: ['client:run'],
+  reads: [],
+  scope: 'sweep',
+  publish: ['services.html', 'services.txt'],
+  summary: 'services.txt',
+  async run(ctx) {
+    const { buildServicesReport } = await import('bench/services');
+    const points = [];
+    for (const dep of ctx.deps['client:run'] ?? []) {
+      const run = await readJson<{ service: string; client: string; concurrency: number; rep: number; granularity: 'request' | 'aggregate' }>(dep.dir, 'run.json');
+      points.push({ ...run, metrics: await readJson<import('bench/services').ClientMetrics>(dep.dir, 'metrics.json') });
+    }
+    const { html, text } = buildServicesReport(points, { date: new Date().toISOString(), command: ['bench', ...process.argv.slice(2)].join(' ') });
+    await writeFile(`${ctx.outDir}/services.html`, html);
+    await writeFile(`${ctx.outDir}/services.txt`, text);
+  },
+});

@@ -42,8 +42,9 @@ export interface ComposeOptions {
   /**
    * Groups every point id names, swept or not (swept groups are always named); by default every
    * group with a chosen option. A domain keeps ids short by naming the groups that tell its runs apart.
+   * A predicate may name a group only for some options (e.g. not for an option meaning "none").
    */
-  idGroups?: readonly string[];
+  idGroups?: readonly string[] | ((group: string, option: string) => boolean);
 }
 
 /** Composes the config and expands its sweep; `diagnostics` holds every error found, at once. */
@@ -88,7 +89,8 @@ export function composeConfig(opts: ComposeOptions): { sweep: ComposedSweep; dia
     if (repo.exists) local.push(...unchosen(opts.requiredGroups ?? [], choicesWith(combo), cliGroups));
     const reps = typeof config.repetitions === 'number' && config.repetitions > 0 ? config.repetitions : 1;
     const pointChoices = choiceRecord(choicesWith(combo));
-    const named = Object.fromEntries(Object.entries(pointChoices).filter(([g]) => !opts.idGroups || opts.idGroups.includes(g)));
+    const ids = opts.idGroups;
+    const named = Object.fromEntries(Object.entries(pointChoices).filter(([g, o]) => !ids || (typeof ids === 'function' ? ids(g, String(o)) : ids.includes(g))));
     const idParts = pointIdParts({ assignments: combo, groupOrder, named });
     let stem = pointIdStem(idParts);
     // Values that differ only in characters an id cannot hold would collide; keep ids unique.

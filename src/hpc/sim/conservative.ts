@@ -57,6 +57,8 @@ export class Conservative {
   private readonly cap: NodeState;
   private readonly bufCores: Float64Array;
   private readonly bufGpus: Float64Array;
+  /** firstFitCores' picks as (node, cores) pairs. */
+  private readonly pickBuf: Int32Array;
 
   constructor(jobs: readonly JobSpec[], state: NodeState, private readonly model: ReservationModel, ranks: Int32Array | undefined) {
     this.total = new Profile(state.totalFreeCores, state.totalFreeGpus);
@@ -72,6 +74,7 @@ export class Conservative {
     this.cap = state.clone();
     this.bufCores = new Float64Array(state.capCores.length);
     this.bufGpus = new Float64Array(state.capCores.length);
+    this.pickBuf = new Int32Array(2 * state.capCores.length);
   }
 
   /** Job j arrived in the queue. */
@@ -196,17 +199,25 @@ export class Conservative {
    */
   private firstFitCores(cores: number, t0: number, t1: number): Allocation | undefined {
     const nodes = this.perNode as Profile[];
-    const picked: Allocation = { nodes: [], cores: [], gpus: [] };
+    const pick = this.pickBuf;
     let rem = cores;
+    let k = 0;
     for (let n = 0; n < nodes.length && rem > 0; n++) {
-      const c = Math.min((nodes[n] as Profile).minCoresOver(t0, t1), rem);
+      const c = Math.min((nodes[n] as Profile).coresThroughout(t0, t1), rem);
       if (c <= 0) continue;
-      picked.nodes.push(n);
-      picked.cores.push(c | 0);
-      picked.gpus.push(0);
+      pick[k++] = n;
+      pick[k++] = c | 0;
       rem -= c;
     }
-    return rem > 0 ? undefined : picked;
+    if (rem > 0) return undefined;
+    // Built only once it fits: most candidate times do not.
+    const alloc: Allocation = { nodes: [], cores: [], gpus: [] };
+    for (let m = 0; m < k; m += 2) {
+      alloc.nodes.push(pick[m] as number);
+      alloc.cores.push(pick[m + 1] as number);
+      alloc.gpus.push(0);
+    }
+    return alloc;
   }
 
   /** Starts, in priority order, every job whose reservation is now. */

@@ -64,31 +64,45 @@ export class Profile {
     this.hi = n;
   }
 
-  /** Makes t a segment boundary. */
-  private split(t: number): void {
+  /** Makes t a segment boundary; returns the index of the segment starting at t. */
+  private split(t: number): number {
     let i = this.index(t);
-    if (this.times[i] === t) return;
+    if (this.times[i] === t) return i;
     if (this.hi === this.times.length) {
       i -= this.lo;
       this.makeRoom();
     }
     const hi = this.hi++;
-    this.times.copyWithin(i + 2, i + 1, hi);
-    this.cores.copyWithin(i + 2, i + 1, hi);
-    this.gpus.copyWithin(i + 2, i + 1, hi);
-    this.times[i + 1] = t;
-    this.cores[i + 1] = this.cores[i] as number;
-    this.gpus[i + 1] = this.gpus[i] as number;
+    const times = this.times;
+    const cores = this.cores;
+    const gpus = this.gpus;
+    if (hi - i < 32) {
+      // A node's profile is short: a loop beats three copyWithin calls.
+      for (let k = hi; k > i + 1; k--) {
+        times[k] = times[k - 1] as number;
+        cores[k] = cores[k - 1] as number;
+        gpus[k] = gpus[k - 1] as number;
+      }
+    } else {
+      times.copyWithin(i + 2, i + 1, hi);
+      cores.copyWithin(i + 2, i + 1, hi);
+      gpus.copyWithin(i + 2, i + 1, hi);
+    }
+    times[i + 1] = t;
+    cores[i + 1] = cores[i] as number;
+    gpus[i + 1] = gpus[i] as number;
+    return i + 1;
   }
 
   /** Adds (dc, dg) to the free resources over [t0, t1); negative to plan an allocation. */
   add(t0: number, t1: number, dc: number, dg: number): void {
     if (!(t1 > t0)) return;
-    this.split(t0);
-    if (t1 !== Infinity) this.split(t1);
-    // Looked up once both boundaries exist: a split may shift or move the segments.
-    const i0 = this.index(t0);
-    const end = t1 === Infinity ? this.hi : this.index(t1);
+    let end = t1 === Infinity ? -1 : this.split(t1);
+    const size = this.hi - this.lo;
+    const lo = this.lo;
+    const i0 = this.split(t0);
+    // Splitting at t0 < t1 inserts before t1's segment, and may move the live part to the front.
+    end = end < 0 ? this.hi : end + (this.hi - this.lo - size) - (lo - this.lo);
     const cores = this.cores;
     const gpus = this.gpus;
     for (let i = i0; i < end; i++) cores[i] = (cores[i] as number) + dc;
@@ -116,13 +130,16 @@ export class Profile {
     return Infinity;
   }
 
-  /** The fewest free cores at any time in [t0, t1) (at t0 alone if the interval is empty). */
-  minCoresOver(t0: number, t1: number): number {
+  /**
+   * The fewest free cores at any time in [t0, t1) (at t0 alone if the interval is empty) — or,
+   * as soon as the walk meets a time with none free, that value (≤ 0: nothing to give).
+   */
+  coresThroughout(t0: number, t1: number): number {
     const times = this.times;
     const free = this.cores;
     const i = this.index(t0);
     let c = free[i] as number;
-    for (let j = i + 1; j < this.hi && (times[j] as number) < t1; j++) c = Math.min(c, free[j] as number);
+    for (let j = i + 1; c > 0 && j < this.hi && (times[j] as number) < t1; j++) c = Math.min(c, free[j] as number);
     return c;
   }
 

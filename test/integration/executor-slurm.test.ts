@@ -6,7 +6,7 @@
  * shows its remote stderr, and no namespace, daemon or bridge is left. Needs root, iproute2,
  * util-linux, openssh-server, munge and slurm-wlm; under CI=true it runs or fails, never skips.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
 import { NETNS, SLURM, gate } from '../support/requirements.js';
-import { eventually } from '../support/wait.js';
+import { eventually, until } from '../support/wait.js';
 import { REPO } from './engine-project.js';
 
 const { describe } = gate('SLURM executor test', [...NETNS, ...SLURM]);
@@ -54,10 +54,11 @@ function processesNaming(dir: string): string[] {
   });
 }
 
-/** Tasks submitted, from the batch directories the executor wrote (one line per task in `dirs`). */
+/** Tasks SLURM ran, from the batch directories the executor wrote: one line per task in `dirs`, SLURM's output beside. */
 function submitted(dir: string): { tasks: number; arrays: number[] } {
   const batches = join(dir, 'cache', 'executor', 'batches');
-  const sizes = existsSync(batches) ? readdirSync(batches).map((b) => readFileSync(join(batches, b, 'dirs'), 'utf8').split('\n').filter(Boolean).length) : [];
+  const ran = existsSync(batches) ? readdirSync(batches).filter((b) => readdirSync(join(batches, b)).some((f) => f.startsWith('slurm-'))) : [];
+  const sizes = ran.map((b) => readFileSync(join(batches, b, 'dirs'), 'utf8').split('\n').filter(Boolean).length);
   return { tasks: sizes.reduce((a, b) => a + b, 0), arrays: sizes };
 }
 
@@ -70,7 +71,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
-  await cleanupNetnsLeftovers({ state_dir: join(remote, 'cache', 'executor', 'netns') }).catch(() => 0);
+  await cleanupNetnsLeftovers({ state_dir: join(remote, 'cache', 'netns') }).catch(() => 0);
   for (const d of [local, remote]) if (d) rmSync(d, { recursive: true, force: true });
 }, 120_000);
 
@@ -92,7 +93,7 @@ describe('a sweep\'s tasks as SLURM jobs on a netns cluster', () => {
     expect(readFileSync(join(remote, 'results', 'metrics.arrow')).equals(readFileSync(join(local, 'results', 'metrics.arrow')))).toBe(true);
     expect(await eventually(() => processesNaming(remote).length === 0)).toBe(true);
     expect(spawnSync('ip', ['link', 'show', 'bxit0']).status).not.toBe(0);
-    expect(readdirSync(join(remote, 'cache', 'executor', 'netns')).filter((f) => f.endsWith('.json'))).toEqual([]);
+    expect(readdirSync(join(remote, 'cache', 'netns')).filter((f) => f.endsWith('.json'))).toEqual([]);
     console.log(`executor=slurm: ${seconds.toFixed(1)} s for 12 remote tasks in ${s.arrays.length} arrays (${s.arrays.join(', ')}), cluster bring-up and staging included`);
   }, 900_000);
 
@@ -113,4 +114,28 @@ describe('a sweep\'s tasks as SLURM jobs on a netns cluster', () => {
     expect(r.out).toMatch(/boom on \S+/);
     expect(processesNaming(remote)).toEqual([]);
   }, 600_000);
+
+  it('adopts the jobs of a coordinator killed with -9 instead of submitting them again', async () => {
+    const dir = project('bench-exec-kill-');
+    try {
+      const child = spawn(process.execPath, [join(REPO, 'bin', 'bench.js'), ...SWEEP, ...SLURM_EXEC], { cwd: dir, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      // Killed once SLURM holds tasks (their job directories name a SLURM id) and before they all end.
+      const jobs = join(dir, 'cache', 'executor', 'jobs');
+      await until('a task submitted to SLURM', () => (existsSync(jobs) && readdirSync(jobs).some((j) => existsSync(join(jobs, j, 'slurm-id'))) ? true : undefined), 600_000, 50);
+      child.kill('SIGKILL');
+      await exited;
+      const r = bench(dir, ...SWEEP, ...SLURM_EXEC);
+      expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+      expect(r.out).toMatch(/adopted the SLURM cluster \w+ of a killed run/);
+      expect(r.out).toMatch(/adopted SLURM job \d+_\d+ of a killed run/);
+      // Nothing went to SLURM twice: 6 runs and 6 metrics in all, over both coordinators.
+      expect(submitted(dir).tasks).toBe(12);
+      expect(readFileSync(join(dir, 'results', 'metrics.arrow')).equals(readFileSync(join(local, 'results', 'metrics.arrow')))).toBe(true);
+      expect(await eventually(() => processesNaming(dir).length === 0)).toBe(true);
+    } finally {
+      await cleanupNetnsLeftovers({ state_dir: join(dir, 'cache', 'netns') }).catch(() => 0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 1_200_000);
 });

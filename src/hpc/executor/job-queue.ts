@@ -6,7 +6,7 @@
  * jobs that ended without writing it (time limit, cancelled, node failure).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Logger } from '../../engine/graph/task-def.js';
 import { shellQuote } from '../remote/quote.js';
 import type { Remote } from '../remote/remote.js';
@@ -62,11 +62,16 @@ export class JobQueue {
   private lastSqueue = 0;
   private batches = 0;
   private closed = false;
+  /** What submission cost: sbatch calls (one per array), tasks submitted, ms spent in sbatch. */
+  readonly stats = { arrays: 0, tasks: 0, sbatchMs: 0 };
 
   constructor(private readonly o: JobQueueOptions) {}
 
-  /** Queues a job; resolves when it has ended (or was rejected or cancelled). */
-  submit(req: JobRequest, signal: AbortSignal): Promise<JobEnd> {
+  /**
+   * Queues a job; resolves when it has ended (or was rejected or cancelled). With `slurmId` the
+   * job is one a killed coordinator submitted and SLURM still runs: it is watched, not submitted.
+   */
+  submit(req: JobRequest, signal: AbortSignal, slurmId?: string): Promise<JobEnd> {
     return new Promise((resolve) => {
       const entry: Entry = { ...req, resolve };
       const onAbort = (): void => void this.cancel(entry);
@@ -76,6 +81,12 @@ export class JobQueue {
         this.live.delete(entry);
         resolve(end);
       };
+      if (slurmId) {
+        entry.slurmId = slurmId;
+        this.live.add(entry);
+        this.pollSoon();
+        return;
+      }
       this.pending.push(entry);
       if (this.pending.length >= this.o.arrayMax) this.flushSoon(0);
       else this.flushSoon(this.o.arrayWindowMs);
@@ -127,22 +138,27 @@ export class JobQueue {
     writeFileSync(join(dir, 'job.sh'), batchScript(join(dir, 'dirs'), this.o.bench), { mode: 0o755 });
     const argv = [
       'sbatch', '--parsable', `--job-name=bench-x-${first.digest.slice(0, 16)}`,
-      // The comment names every task of the array by its fingerprint digest.
-      `--comment=bench-x ${entries.map((e) => e.digest.slice(0, 16)).join(',')}`,
+      `--comment=${arrayComment(dir, entries.map((e) => e.digest))}`,
       `--array=0-${entries.length - 1}`, `--cpus-per-task=${first.cpus}`, `--chdir=${dir}`, `--output=${dir}/slurm-%A_%a.out`,
       ...(first.minutes !== undefined ? [`--time=${first.minutes}`] : []),
       ...(this.o.partition ? [`--partition=${this.o.partition}`] : []), ...(this.o.account ? [`--account=${this.o.account}`] : []),
       join(dir, 'job.sh'),
     ];
+    const t0 = Date.now();
     const r = await this.o.remote.exec(this.o.remote.head, argv).catch((e: unknown) => ({ code: -1, stdout: '', stderr: String(e) }));
+    this.stats.sbatchMs += Date.now() - t0;
     const id = /^(\d+)/.exec(r.stdout.trim())?.[1];
     if (r.code !== 0 || !id) {
       for (const e of entries) e.resolve({ kind: 'rejected', message: `sbatch failed (exit ${String(r.code)}): ${r.stderr.trim() || r.stdout.trim()}` });
       return;
     }
     this.o.log.debug(`executor: SLURM job array ${id} (${entries.length} tasks)`);
+    this.stats.arrays++;
+    this.stats.tasks += entries.length;
     entries.forEach((e, i) => {
       e.slurmId = `${id}_${i}`;
+      // A coordinator killed from here on leaves the job findable by the next one.
+      writeFileSync(join(e.dir, JOB_FILES.slurmId), e.slurmId);
       this.live.add(e);
     });
     this.pollSoon();
@@ -184,7 +200,21 @@ export class JobQueue {
   }
 }
 
-function readExit(e: Entry): JobEnd | undefined {
+/**
+ * The array's comment: its batch and, where they fit SLURM's limit on the field, every task's
+ * fingerprint digest (12 characters each, in array order); the batch's `dirs` file always has them.
+ */
+export function arrayComment(batchDir: string, digests: string[]): string {
+  const head = `bench-x ${basename(batchDir)}`;
+  const all = `${head} ${digests.map((d) => d.slice(0, 12)).join(',')}`;
+  return all.length <= COMMENT_MAX ? all : head;
+}
+
+/** Stays below SLURM's limit on string fields of a submission (sbatch refuses longer ones). */
+const COMMENT_MAX = 1000;
+
+/** How the job in `dir` ended, from its exit file, or undefined while it has none. */
+export function readExit(e: { dir: string; slurmId?: string }): Extract<JobEnd, { kind: 'exited' }> | undefined {
   const file = join(e.dir, JOB_FILES.exit);
   if (!existsSync(file)) return undefined;
   const [code, host] = readFileSync(file, 'utf8').trim().split(' ');

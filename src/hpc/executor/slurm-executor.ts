@@ -14,7 +14,8 @@ import type { Task } from '../../engine/graph/task-graph.js';
 import { failureOf, type AttemptInfo, type Executor, type TaskRun } from '../../engine/runner/executor.js';
 import type { SlurmExecutorConfig } from './executor-schema.js';
 import { openExecutionCluster, type ExecutionCluster } from './execution-cluster.js';
-import { JobQueue, type JobEnd } from './job-queue.js';
+import { JobQueue, readExit, type JobEnd } from './job-queue.js';
+import { ownerAlive } from '../backends/owner.js';
 import { stageProject, type StagedProject } from './stage-project.js';
 import { digestTree, JOB_FILES, manifestMismatches, type OutputManifest, type SpecDep, type TaskSpec } from './task-spec.js';
 
@@ -43,6 +44,8 @@ export function isRemoteCapable(task: Task): boolean {
 export class SlurmExecutor implements Executor {
   readonly capacity: number;
   private session: Promise<Session> | undefined;
+  /** Where the time went, for the summary line at the end of the run (ms). */
+  private readonly times = { bringUp: 0, staging: 0, prepare: 0, collect: 0, inSlurm: [] as number[] };
 
   constructor(private readonly o: SlurmExecutorOptions) {
     this.capacity = o.config.max_in_flight ?? 64;
@@ -56,13 +59,26 @@ export class SlurmExecutor implements Executor {
       const f = failureOf(e, 'resource-failed');
       return { ...f, reason: 'resource-failed', error: `SLURM executor: ${f.error}` };
     }
-    const digest = info?.digest ?? 'unknown';
-    const dir = join(s.cluster.dir, 'jobs', `${digest.slice(0, 16)}-${randomBytes(3).toString('hex')}`);
-    writeJobDir(dir, { task, ctx, staged: s.staged, info });
+    const digest = info?.digest ?? randomBytes(16).toString('hex');
+    const dir = join(s.cluster.dir, 'jobs', digest);
+    const t0 = Date.now();
+    const left = s.cluster.adopted ? leftByKilledRun(dir) : undefined;
+    if (left) ctx.log.info(`adopted SLURM job ${left.slurmId} of a killed run (${left.kind === 'exited' ? 'finished' : 'still running'})`);
+    else writeJobDir(dir, { task, ctx, staged: s.staged, info });
+    this.times.prepare += Date.now() - t0;
     const cpus = Math.min(Math.max(1, Math.ceil(task.def.uses?.cpus ?? 1)), this.o.config.host_cpus ?? 2);
     const minutes = timeoutMs === undefined ? undefined : Math.max(1, Math.ceil(timeoutMs / 60_000));
-    const end = await s.queue.submit({ dir, digest, cpus, minutes }, ctx.signal);
+    const t1 = Date.now();
+    let end = left?.kind === 'exited' ? left : await s.queue.submit({ dir, digest, cpus, minutes }, ctx.signal, left?.slurmId);
+    if (left?.kind === 'running' && end.kind === 'lost') {
+      // It did not survive its coordinator after all: run the task afresh.
+      writeJobDir(dir, { task, ctx, staged: s.staged, info });
+      end = await s.queue.submit({ dir, digest, cpus, minutes }, ctx.signal);
+    }
+    const t2 = Date.now();
+    this.times.inSlurm.push(t2 - t1);
     const run = collect(dir, end, ctx);
+    this.times.collect += Date.now() - t2;
     if (run.kind === 'ok') rmSync(dir, { recursive: true, force: true });
     return run;
   }
@@ -72,17 +88,32 @@ export class SlurmExecutor implements Executor {
     const s = await this.session?.catch(() => undefined);
     if (!s) return;
     await s.queue.close();
+    this.o.log.info(this.summary(s.queue.stats));
     await s.cluster.close();
+  }
+
+  /** One line: tasks, arrays, and the coordinator's cost per task by phase. */
+  private summary(q: { arrays: number; tasks: number; sbatchMs: number }): string {
+    const t = this.times;
+    const n = Math.max(1, q.tasks);
+    const per = (ms: number): string => `${(ms / n).toFixed(1)} ms`;
+    const sorted = [...t.inSlurm].sort((a, b) => a - b);
+    const median = sorted.length ? (sorted[Math.floor(sorted.length / 2)] as number) / 1000 : 0;
+    return `${q.tasks} tasks in ${q.arrays} job arrays; cluster up ${(t.bringUp / 1000).toFixed(1)} s, staging ${(t.staging / 1000).toFixed(1)} s; ` +
+      `per task: job dir ${per(t.prepare)}, sbatch ${per(q.sbatchMs)}, collection ${per(t.collect)}; submitted to ended ${median.toFixed(1)} s (median)`;
   }
 
   private open(): Promise<Session> {
     this.session ??= (async () => {
       const o = this.o;
       o.log.info(`bringing up the SLURM execution cluster (${o.config.provider}, ${String(o.config.hosts)} compute hosts)`);
+      const up = Date.now();
       const cluster = await openExecutionCluster(o.config, { cacheDir: o.cacheDir, log: o.log, signal: o.signal });
+      this.times.bringUp = Date.now() - up;
       try {
         const t0 = Date.now();
         const staged = await stageProject({ projectRoot: o.projectRoot, cacheDir: o.cacheDir, remoteDir: cluster.dir });
+        this.times.staging = Date.now() - t0;
         o.log.info(`project ${staged.copied ? 'staged' : 'already staged'} at ${staged.project} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
         const queue = new JobQueue({
           remote: cluster.remote, bench: [process.execPath, join(staged.lib, 'bin', 'bench.js')], batchDir: join(cluster.dir, 'batches'),
@@ -98,9 +129,29 @@ export class SlurmExecutor implements Executor {
   }
 }
 
-/** The job directory: the spec, and each artifact dependency's output copied beside it. */
+/**
+ * What a killed coordinator left in `dir` for this same fingerprint: a job that finished with its
+ * manifest, or one SLURM was given (whether it still runs is the queue's to find out). A failed
+ * job, or a directory never submitted, is cleared so the task runs afresh.
+ */
+function leftByKilledRun(dir: string): { kind: 'exited'; code: number; host: string; slurmId: string } | { kind: 'running'; slurmId: string } | undefined {
+  const owner = Number(readText(join(dir, JOB_FILES.owner)));
+  const slurmId = readText(join(dir, JOB_FILES.slurmId)).trim();
+  if (!owner || owner === process.pid || ownerAlive(owner) || !slurmId) return undefined;
+  const ended = readExit({ dir, slurmId });
+  if (ended?.code === 0 && existsSync(join(dir, JOB_FILES.manifest))) return ended;
+  if (!ended) {
+    writeFileSync(join(dir, JOB_FILES.owner), String(process.pid));
+    return { kind: 'running', slurmId };
+  }
+  return undefined;
+}
+
+/** The job directory (cleared first): the spec, and each artifact dependency's output copied beside it. */
 function writeJobDir(dir: string, o: { task: Task; ctx: TaskContext; staged: StagedProject; info: AttemptInfo | undefined }): void {
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, JOB_FILES.deps), { recursive: true });
+  writeFileSync(join(dir, JOB_FILES.owner), String(process.pid));
   let n = 0;
   const deps: Record<string, SpecDep[]> = {};
   for (const [name, list] of Object.entries(o.ctx.deps)) {

@@ -12,7 +12,11 @@
  * <job dir>/manifest.json  OutputManifest, written last by rename: the job's commit marker
  * <job dir>/stdout|stderr  the job's own streams (batch script)
  * <job dir>/exit           "<exit status> <host>" (batch script, after the job ended)
+ * <job dir>/owner          PID of the coordinator that wrote it; <job dir>/slurm-id once submitted
  * ```
+ *
+ * The directory is named by the attempt's fingerprint digest, so a coordinator started after a
+ * kill -9 finds the jobs its predecessor submitted.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -50,7 +54,11 @@ export interface OutputManifest {
   files: Record<string, string>;
 }
 
-export const JOB_FILES = { spec: 'spec.json', deps: 'deps', out: 'out', log: 'log.ndjson', error: 'error.json', manifest: 'manifest.json', stdout: 'stdout', stderr: 'stderr', exit: 'exit' } as const;
+export const JOB_FILES = {
+  spec: 'spec.json', deps: 'deps', out: 'out', log: 'log.ndjson', error: 'error.json', manifest: 'manifest.json', stdout: 'stdout', stderr: 'stderr', exit: 'exit',
+  /** PID of the coordinator that prepared the directory, and the SLURM id it got (`<array>_<index>`). */
+  owner: 'owner', slurmId: 'slurm-id',
+} as const;
 
 /** sha256 of every file under `dir`, by path relative to it (forward slashes). */
 export function digestTree(dir: string): Record<string, string> {

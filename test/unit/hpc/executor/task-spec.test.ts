@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { batchScript } from '../../../../src/hpc/executor/job-queue.js';
+import { arrayComment, batchScript } from '../../../../src/hpc/executor/job-queue.js';
 import { digestTree, manifestMismatches } from '../../../../src/hpc/executor/task-spec.js';
 
 const dirs: string[] = [];
@@ -38,5 +38,14 @@ describe('batchScript', () => {
     expect(s).toContain(`d=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" /shared/b1/dirs)`);
     expect(s).toContain(`/usr/bin/node /stage/lib/x/bin/bench.js exec-task "$d/spec.json" >"$d/stdout" 2>"$d/stderr"`);
     expect(s).toMatch(/mv "\$d\/exit\.tmp" "\$d\/exit"/);
+  });
+});
+
+describe('arrayComment', () => {
+  it('names each task by digest while that fits SLURM\'s field, else only the batch', () => {
+    const digest = (i: number) => `${String(i).padStart(4, '0')}${'a'.repeat(60)}`;
+    expect(arrayComment('/x/batches/b1-2-0', [digest(1), digest(2)])).toBe('bench-x b1-2-0 0001aaaaaaaa,0002aaaaaaaa');
+    const many = Array.from({ length: 100 }, (_, i) => digest(i));
+    expect(arrayComment('/x/batches/b1-2-0', many)).toBe('bench-x b1-2-0');
   });
 });

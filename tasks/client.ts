@@ -7,7 +7,11 @@
 import { defineTask } from 'bench';
 import { backendContext } from './cluster.js';
 import { onlyDep, readJson, TaskError, writeJson } from './io.js';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** What each client run leaves: its rows, metrics, settings and the load generator's own output. */
+const RUN_FILES = ['client.arrow', 'metrics.json', 'run.json', 'client.log'];
 
 export const clientRun = defineTask({
   kind: 'artifact',
@@ -63,6 +67,10 @@ export const reportServices = defineTask({
     for (const dep of ctx.deps['client:run'] ?? []) {
       const run = await readJson<{ service: string; client: string; concurrency: number; rep: number; granularity: 'request' | 'aggregate' }>(dep.dir, 'run.json');
       points.push({ ...run, metrics: await readJson<import('bench/services').ClientMetrics>(dep.dir, 'metrics.json') });
+      // Every run's files next to the report (results/report-services/all/runs/<service>-c<n>-r<rep>/).
+      const runDir = join(ctx.outDir, 'runs', `${run.service}-c${run.concurrency}-r${run.rep}`);
+      await mkdir(runDir, { recursive: true });
+      for (const f of RUN_FILES) await copyFile(join(dep.dir, f), join(runDir, f));
     }
     const { html, text } = buildServicesReport(points, { date: new Date().toISOString(), command: ['bench', ...process.argv.slice(2)].join(' ') });
     await writeFile(`${ctx.outDir}/services.html`, html);

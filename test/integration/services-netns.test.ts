@@ -1,0 +1,122 @@
+/**
+ * Services and their benchmark clients as SLURM jobs on a real SLURM cluster of network
+ * namespaces, end to end through the CLI: for each recipe (redis + redis-benchmark, nginx + wrk)
+ * `report:services ... client.concurrency=1,8,32` submits the service job once, runs three client
+ * jobs against it, writes client.arrow and metrics per run and the report section; the second
+ * invocation runs nothing; afterwards no SLURM job, service process, job file or link is left.
+ * The services run directly on the node (no container). Load goes only to the service's address
+ * inside the test cluster's namespaces, bounded by request count (redis-benchmark) or duration
+ * (wrk) and by the recipe's timeout. Needs root, iproute2, util-linux, openssh-server, munge,
+ * slurm-wlm, redis-server, redis-tools, nginx-light, wrk and curl; under CI=true it runs or fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
+import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
+import { tableToClientRows } from '../../src/hpc/services/client-table.js';
+import { REPO } from './engine-project.js';
+import { NETNS, SLURM, commands, files, gate } from '../support/requirements.js';
+
+const { describe } = gate('services netns test', [
+  ...NETNS, ...SLURM, ...commands('redis-server', 'redis-cli', 'redis-benchmark', 'nginx', 'wrk', 'curl'), ...files(join(REPO, 'dist/cli/main.js')),
+]);
+
+const BRIDGE = 'bsvt';
+const args = (x: string): string[] => [
+  'report:services', 'provider=netns', 'provider.subnet=10.93.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny',
+  'experiment=none', `service=${x}`, `client=${x}`, 'client.concurrency=1,8,32', 'repetitions=1',
+];
+
+let dir = '';
+
+function bench(argv: string[]): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'bench.js'), ...argv], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+interface Event { kind: string; taskId?: string; outcome?: { kind?: string } }
+/** Events of the newest run's NDJSON log. */
+function lastRunEvents(): Event[] {
+  const logs = join(dir, 'cache', 'logs');
+  // Log names start with the run's start time.
+  const file = readdirSync(logs).filter((f) => f.endsWith('.ndjson')).sort().pop() ?? '';
+  return readFileSync(join(logs, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+}
+
+/** Processes whose working directory is a service or client job's scratch dir. */
+function jobProcesses(): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (/^\/tmp\/bench-(svc|client)-\d+\.d/.test(readlinkSync(`/proc/${pid}/cwd`))) out.push(`${pid} ${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}`);
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
+}
+
+const jobFilesLeft = () => readdirSync('/tmp').filter((f) => /^bench-(svc|client)-\d+\.(out|d)$/.test(f));
+
+describe('services and clients as SLURM jobs on netns', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-services-it-'));
+    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  });
+
+  afterAll(async () => {
+    if (dir) {
+      await cleanupNetnsLeftovers({ state_dir: join(dir, 'cache', 'netns') });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  for (const [service, client] of [['redis', 'redis-benchmark'], ['nginx', 'wrk']] as const) {
+    it(`${service}: one service job, three ${client} jobs at concurrency 1, 8, 32, a report section; the rerun runs nothing; nothing left`, async () => {
+      const first = bench(args(service));
+      expect(first.status, first.output).toBe(0);
+      const events = lastRunEvents();
+      const ups = events.filter((e) => e.kind === 'resource-up' && e.taskId?.startsWith('service:deploy'));
+      expect(ups).toHaveLength(1);
+      const runsDir = join(dir, 'results', 'report-services', 'all', 'runs');
+      const runs = readdirSync(runsDir).sort();
+      expect(runs).toHaveLength(3);
+      const serviceJobs = new Set<number>();
+      const clientJobs = new Set<number>();
+      const concurrencies: number[] = [];
+      for (const r of runs) {
+        const run = JSON.parse(readFileSync(join(runsDir, r, 'run.json'), 'utf8')) as { service_job: number; client_job: number; concurrency: number; client: string };
+        expect(run.client).toBe(client);
+        serviceJobs.add(run.service_job);
+        clientJobs.add(run.client_job);
+        concurrencies.push(run.concurrency);
+        const rows = tableToClientRows(await readArrowFile(join(runsDir, r, 'client.arrow')));
+        expect(rows.length).toBeGreaterThan(0);
+        const m = JSON.parse(readFileSync(join(runsDir, r, 'metrics.json'), 'utf8')) as Record<string, number>;
+        expect(m['requests']).toBe(rows.reduce((s, x) => s + x.requests, 0));
+        expect(m['throughput_rps']).toBeGreaterThan(0);
+        expect(m['latency_p99_ms']).toBeGreaterThanOrEqual(m['latency_p50_ms'] ?? Infinity);
+        expect(m['error_rate']).toBeLessThan(0.01);
+      }
+      expect(serviceJobs.size).toBe(1);
+      expect(clientJobs.size).toBe(3);
+      expect(concurrencies.sort((a, b) => a - b)).toEqual([1, 8, 32]);
+      const html = readFileSync(join(dir, 'results', 'services.html'), 'utf8');
+      expect(html).toContain(`<h2>${service} <small>(client ${client})</small></h2>`);
+      for (const c of [1, 8, 32]) expect(html).toContain(`>c=${c}</text>`);
+      expect(readFileSync(join(dir, 'results', 'services.txt'), 'utf8')).toMatch(/concurrency +32: +\d+ req\/s/);
+
+      const second = bench(args(service));
+      expect(second.status, second.output).toBe(0);
+      expect(second.output).toMatch(/done: 0 ran/);
+      expect(lastRunEvents().filter((e) => e.kind === 'resource-up')).toHaveLength(0);
+
+      expect(jobProcesses()).toEqual([]);
+      expect(jobFilesLeft()).toEqual([]);
+      expect(spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout).not.toContain(BRIDGE);
+    }, 600_000);
+  }
+});

@@ -32,7 +32,7 @@ const providerConfig = { kind: 'netns', subnet: '10.84.0.0/24', bridge: 'bki', s
 const schedulerConfig: Record<string, unknown> = { ...(parse(readFileSync(join(root, 'conf/scheduler/kubernetes.yaml'), 'utf8')) as Record<string, unknown>), ready_timeout_s: 240 };
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 const ctx: BackendContext = { signal: new AbortController().signal, log: quiet, workDir: stateDir };
-const COMPONENTS = /^(etcd|kube-apiserver|kube-controll|kube-scheduler|vc-controller-m|vc-scheduler|kwok)$/;
+const COMPONENTS = /^(etcd|kube-apiserver|kube-controller|kube-scheduler|vc-controller-m|vc-scheduler|kwok)$/;
 
 /**
  * 20 jobs over 120 s of workload time (12 s real): every fourth a gang over both nodes, every
@@ -76,10 +76,12 @@ describe('Kubernetes + Volcano on netns hosts', () => {
 
   it('runs a 20-job workload: every job recorded with consistent times, gangs on two nodes, the over-limit job timed out', async () => {
     handle = await kubernetesScheduler.configure(cluster as Cluster, schedulerConfig, ctx);
-    expect(components().map((p) => p.comm).sort()).toEqual(['etcd', 'kube-apiserver', 'kube-controll', 'kwok', 'vc-controller-m', 'vc-scheduler']);
+    expect(components().map((p) => p.comm).sort()).toEqual(['etcd', 'kube-apiserver', 'kube-controller', 'kwok', 'vc-controller-m', 'vc-scheduler']);
     const specs = workload();
     const r = (await kubernetesScheduler.run(handle, specs, { timeScale: TIME_SCALE, seed: 1, ctx })) as KubeRunResult;
-    const slack = 2 / TIME_SCALE;
+    // Whole-second stamps, plus KWOK seeing a pod Running (and so starting its run-time clock) a
+    // moment after it was: under a load of ~17 on 2 cores that lag reached 2.3 s.
+    const slack = 3.5 / TIME_SCALE;
     expect(r.jobs.map((j) => j.id)).toEqual(specs.map((s) => s.id));
     for (const j of r.jobs) {
       const s = specs[j.id - 1] as JobSpec;

@@ -4,17 +4,17 @@
  * kube-scheduler), KWOK, the compute hosts as KWOK Nodes and the Queues; returns once every node
  * is Ready at its declared size, every queue Open and the scheduler healthy.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendContext, Cluster } from '../types.js';
 import { kubernetesBinDir, TOOLS_DIR, volcanoVersion } from './binaries.js';
-import { alive, PORTS, probe, startComponent, stopComponents, waitFor, type Component } from './control-plane.js';
+import { PORTS, probe, startComponent, stopComponents, waitFor, type Component } from './control-plane.js';
 import { KubeApi, type KubeEndpoint } from './kube-api.js';
 import { kwokStages } from './kwok-stages.js';
 import { nodeManifest, queueManifest, queueProblems, type QueueConfig } from './manifests.js';
 import { makePki, kubeconfig, type ClientName } from './pki.js';
 import { renderVolcanoConf, volcanoBuildProblems, volcanoConfProblems, type VolcanoConfig } from './volcano-conf.js';
-import { componentArgs } from './component-args.js';
+import { componentArgs, type ArgsInput } from './component-args.js';
 import { createCrds, createNodes, createQueues, nodesReady, queuesOpen } from './cluster-objects.js';
 
 /** What the handle keeps: enough for `run`, `stop` and a later process's teardown. */
@@ -54,6 +54,22 @@ function checkConfig(config: Record<string, unknown>): { volcano: VolcanoConfig;
   return { volcano, queues };
 }
 
+/** PKI, kubeconfigs, volcano-scheduler.conf and KWOK's stages, in a fresh `dir`. */
+async function writeClusterFiles(o: { dir: string; pki: string; server: string; address: string; volcano: VolcanoConfig }): Promise<ArgsInput['files']> {
+  // A configure starts a cluster of its own: nothing of an earlier one (a failed bring-up's etcd) is reused.
+  await rm(o.dir, { recursive: true, force: true });
+  await mkdir(join(o.dir, 'logs'), { recursive: true });
+  await makePki(o.pki, o.address);
+  const kc = async (u: ClientName) => { const f = join(o.dir, `${u}.kubeconfig`); await writeFile(f, kubeconfig(o.pki, o.server, u)); return f; };
+  const files = {
+    kcm: await kc('kube-controller-manager'), ks: await kc('kube-scheduler'), volcano: await kc('volcano'), kwok: await kc('kwok'),
+    volcanoConf: join(o.dir, 'volcano-scheduler.conf'), stages: join(o.dir, 'kwok-stages.yaml'),
+  };
+  await writeFile(files.volcanoConf, renderVolcanoConf(o.volcano));
+  await writeFile(files.stages, kwokStages(join(TOOLS_DIR, 'config/kwok-stages.yaml')));
+  return files;
+}
+
 /** Brings the control plane up; on failure stops what it started (the netns teardown removes the rest). */
 export async function bringUp(cluster: Cluster, config: Record<string, unknown>, ctx: BackendContext): Promise<KubeHandleData> {
   const started = Date.now();
@@ -63,16 +79,8 @@ export async function bringUp(cluster: Cluster, config: Record<string, unknown>,
   const bin = await kubernetesBinDir();
   const dir = join(head.dir, 'k8s');
   const pki = join(dir, 'pki');
-  await mkdir(join(dir, 'logs'), { recursive: true });
   const server = `https://${head.address}:${PORTS.apiserver}`;
-  await makePki(pki, head.address);
-  const kc = async (u: ClientName) => { const f = join(dir, `${u}.kubeconfig`); await writeFile(f, kubeconfig(pki, server, u)); return f; };
-  const files = {
-    kcm: await kc('kube-controller-manager'), ks: await kc('kube-scheduler'), volcano: await kc('volcano'), kwok: await kc('kwok'),
-    volcanoConf: join(dir, 'volcano-scheduler.conf'), stages: join(dir, 'kwok-stages.yaml'),
-  };
-  await writeFile(files.volcanoConf, renderVolcanoConf(volcano));
-  await writeFile(files.stages, kwokStages(join(TOOLS_DIR, 'config/kwok-stages.yaml')));
+  const files = await writeClusterFiles({ dir, pki, server, address: head.address, volcano });
   const args = componentArgs({ dir, pki, address: head.address, files });
   const components: Component[] = [];
   const start = async (name: keyof typeof args) => {
@@ -116,9 +124,10 @@ export async function bringUp(cluster: Cluster, config: Record<string, unknown>,
     return data;
   } catch (e) {
     await stopComponents(components);
+    await rm(join(dir, 'etcd'), { recursive: true, force: true });
     // vc-scheduler exits on a file it refuses (--disable-default-scheduler-config): say which config it came from.
-    if (vcScheduler && !alive(vcScheduler.pid) && e instanceof Error && e.message.includes('vc-scheduler exited')) {
-      throw new Error(`kubernetes: Volcano refused scheduler.volcano of conf/scheduler/kubernetes.yaml (rendered to ${files.volcanoConf}); ${e.message.replace(/^kubernetes: /, '')}`);
+    if (vcScheduler && e instanceof Error && /\bvc-scheduler\b.* exited while/.test(e.message)) {
+      throw new Error(`kubernetes: Volcano refused scheduler.volcano of conf/scheduler/kubernetes.yaml (rendered to ${files.volcanoConf}); ${e.message.replace(/^kubernetes: /, '')}`, { cause: e });
     }
     throw e;
   } finally {

@@ -74,6 +74,16 @@ describe('services and clients as SLURM jobs on netns', () => {
     }
   }, 120_000);
 
+  it('a service that dies at start fails with its own output, and leaves no job, process, file or link', () => {
+    const r = bench([...args('redis'), 'service.args=[--bogus-directive,"1"]']);
+    expect(r.status, r.output).toBe(1);
+    expect(r.output).toMatch(/service redis: SLURM job \d+ (stopped \(FAILED\) before its health check passed|did not start \(FAILED)/);
+    expect(r.output).toMatch(/--- output of SLURM job \d+ .*---\n[\s\S]*Bad directive or wrong number of arguments/);
+    expect(jobProcesses()).toEqual([]);
+    expect(jobFilesLeft()).toEqual([]);
+    expect(spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout).not.toContain(BRIDGE);
+  }, 600_000);
+
   for (const [service, client] of [['redis', 'redis-benchmark'], ['nginx', 'wrk']] as const) {
     it(`${service}: one service job, three ${client} jobs at concurrency 1, 8, 32, a report section; the rerun runs nothing; nothing left`, async () => {
       const first = bench(args(service));

@@ -25,5 +25,9 @@ export function takeExecutorConfig(sweep: ComposedSweep): { executor: ExecutorCo
     ? [{ severity: 'error', message: 'one run has one executor: the sweep gives it several values', keyPath: 'executor', expected: 'a single executor for the whole sweep', found: `${found.size} different executor configs` }]
     : [];
   const executor = [...found.values()][0] ?? baseExecutor ?? { kind: 'local' as const };
+  if (executor.kind === 'slurm' && executor.provider === 'ssh') {
+    // Said before anything runs, rather than as a failure of every remote task.
+    diagnostics.push({ severity: 'error', message: 'running tasks on an existing SLURM cluster is not built yet', keyPath: 'executor.provider', expected: 'netns', found: 'ssh' });
+  }
   return { executor, sweep: { ...sweep, base, points }, diagnostics };
 }

@@ -31,4 +31,9 @@ describe('takeExecutorConfig', () => {
     expect(r.diagnostics).toHaveLength(1);
     expect(r.diagnostics[0]).toMatchObject({ severity: 'error', keyPath: 'executor' });
   });
+
+  it('says provider ssh is not built yet, before anything runs', () => {
+    const r = takeExecutorConfig({ base: {}, points: [point('a-r0', { executor: { ...slurm, provider: 'ssh' } })] });
+    expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'error', keyPath: 'executor.provider', expected: 'netns', found: 'ssh' })]);
+  });
 });

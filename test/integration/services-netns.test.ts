@@ -9,7 +9,7 @@
  * (wrk) and by the recipe's timeout. Needs root, iproute2, util-linux, openssh-server, munge,
  * slurm-wlm, redis-server, redis-tools, nginx-light, wrk and curl; under CI=true it runs or fails.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { tableToClientRows } from '../../src/hpc/services/client-table.js';
 import { REPO } from './engine-project.js';
 import { NETNS, SLURM, commands, files, gate } from '../support/requirements.js';
+import { until } from '../support/wait.js';
 
 const { describe } = gate('services netns test', [
   ...NETNS, ...SLURM, ...commands('redis-server', 'redis-cli', 'redis-benchmark', 'nginx', 'wrk', 'curl'), ...files(join(REPO, 'dist/cli/main.js')),
@@ -81,6 +82,29 @@ describe('services and clients as SLURM jobs on netns', () => {
     expect(r.output).toMatch(/--- output of SLURM job \d+ .*---\n[\s\S]*Bad directive or wrong number of arguments/);
     expect(jobProcesses()).toEqual([]);
     expect(jobFilesLeft()).toEqual([]);
+    expect(spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout).not.toContain(BRIDGE);
+  }, 600_000);
+
+  it('after a kill -9 while a client job runs, the rerun tears down the dead run\'s service and cluster (the orphaned client job with them) and finishes', async () => {
+    // 3 million GETs keep the client busy long enough to kill bench under it.
+    const long = [...args('redis').filter((a) => !a.startsWith('client.concurrency')), 'client.requests=3000000', 'client.tests=[get]'];
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'bench.js'), ...long], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    await until('the client job running', () => {
+      if (child.exitCode !== null) throw new Error(`bench exited early:\n${out}`);
+      return jobProcesses().find((p) => p.endsWith(' redis-benchmark'));
+    }, 240_000, 200);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(jobProcesses().some((p) => p.endsWith(' redis-benchmark'))).toBe(true);
+
+    const rerun = bench([...args('redis').filter((a) => !a.startsWith('client.concurrency')), 'client.requests=2000', 'client.tests=[get]']);
+    expect(rerun.status, rerun.output).toBe(0);
+    const downs = lastRunEvents().filter((e) => e.kind === 'resource-down' && e.taskId?.startsWith('service:deploy'));
+    expect(downs).toHaveLength(2);
+    expect(jobProcesses()).toEqual([]);
     expect(spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout).not.toContain(BRIDGE);
   }, 600_000);
 

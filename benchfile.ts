@@ -4,11 +4,12 @@
  */
 import type { Benchfile } from 'bench';
 import { clusterProvision, schedulerConfigure } from './tasks/cluster.js';
-import { clientRun, reportServices } from './tasks/client.js';
+import { clientRun } from './tasks/client.js';
 import { reportFidelity } from './tasks/fidelity.js';
 import { imageBuild } from './tasks/image.js';
 import { metrics } from './tasks/metrics.js';
 import { reportPareto } from './tasks/report.js';
+import { reportServices } from './tasks/report-services.js';
 import { serviceDeploy } from './tasks/service.js';
 import { trackMlflow } from './tasks/track.js';
 import { reportTraceStudy } from './tasks/trace-study.js';

@@ -1,17 +1,12 @@
 /**
  * `client:run`: one benchmark client job against the deployed service (per sweep point and
  * repetition): its rows in `client.arrow`, its metrics in `metrics.json` (throughput, latency
- * p50/p95/p99, error rate), its raw output in `client.log`. `report:services`: the
- * latency–throughput curve per service over the client concurrencies.
+ * p50/p95/p99, error rate), its raw output in `client.log`.
  */
 import { defineTask } from 'bench';
 import { backendContext } from './cluster.js';
-import { onlyDep, readJson, TaskError, writeJson } from './io.js';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
-/** What each client run leaves: its rows, metrics, settings and the load generator's own output. */
-const RUN_FILES = ['client.arrow', 'metrics.json', 'run.json', 'client.log'];
+import { onlyDep, TaskError, writeJson } from './io.js';
+import { writeFile } from 'node:fs/promises';
 
 export const clientRun = defineTask({
   kind: 'artifact',
@@ -48,32 +43,5 @@ export const clientRun = defineTask({
       service_job: handle.jobId, service_endpoint: handle.endpoint, client_job: result.jobId, client_node: result.node,
     });
     ctx.log.info(`client ${client.kind} c=${client.concurrency}: ${metrics.throughput_rps.toFixed(0)} req/s, p99 ${metrics.latency_p99_ms.toFixed(3)} ms, errors ${metrics.errors}`);
-  },
-});
-
-export const reportServices = defineTask({
-  kind: 'artifact',
-  name: 'report:services',
-  version: 1,
-  description: 'Latency against throughput per service over the client concurrencies (services.html)',
-  needs: ['client:run'],
-  reads: [],
-  scope: 'sweep',
-  publish: ['services.html', 'services.txt'],
-  summary: 'services.txt',
-  async run(ctx) {
-    const { buildServicesReport } = await import('bench/services');
-    const points = [];
-    for (const dep of ctx.deps['client:run'] ?? []) {
-      const run = await readJson<{ service: string; client: string; concurrency: number; rep: number; granularity: 'request' | 'aggregate' }>(dep.dir, 'run.json');
-      points.push({ ...run, metrics: await readJson<import('bench/services').ClientMetrics>(dep.dir, 'metrics.json') });
-      // Every run's files next to the report (results/report-services/all/runs/<service>-c<n>-r<rep>/).
-      const runDir = join(ctx.outDir, 'runs', `${run.service}-c${run.concurrency}-r${run.rep}`);
-      await mkdir(runDir, { recursive: true });
-      for (const f of RUN_FILES) await copyFile(join(dep.dir, f), join(runDir, f));
-    }
-    const { html, text } = buildServicesReport(points, { date: new Date().toISOString(), command: ['bench', ...process.argv.slice(2)].join(' ') });
-    await writeFile(`${ctx.outDir}/services.html`, html);
-    await writeFile(`${ctx.outDir}/services.txt`, text);
   },
 });

@@ -1,9 +1,12 @@
-/** Services and benchmark clients as SLURM jobs: recipes, kinds, deployment, client runs, metrics, report. */
+/**
+ * Services and benchmark clients as SLURM jobs: recipes, kinds, deployment, client runs, metrics.
+ * The report is apart (`bench/services-report`), so editing it does not rerun client jobs (a task's
+ * code is every module it reaches).
+ */
 export { clientRowsToTable, tableToClientRows } from './client-table.js';
 export { computeClientMetrics, type ClientMetrics } from './client-metrics.js';
 export type { ClientRow } from './client-row.js';
 export { deployService, runClient, undeployService, type ClientRunResult, type ServiceHandle } from './deploy.js';
 export type { ClientKind, Endpoint, ServiceKind } from './kind.js';
 export { CLIENTS, CLIENT_KINDS, clientKindFor, SERVICES, SERVICE_KINDS, serviceKindFor } from './registry.js';
-export { buildServicesReport, type ServicePoint } from './services-report.js';
 export { ServiceJobError } from './slurm-job.js';

@@ -62,7 +62,7 @@ function curveSvg(rows: readonly Averaged[]): string {
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((r) => `${X(r.throughput)},${Y(r[key])}`).join(' ')}"/>`);
     for (const r of pts) parts.push(`<circle cx="${X(r.throughput)}" cy="${Y(r[key])}" r="4" fill="${color}"><title>${key} ${fmt(r[key], 3)} ms at ${fmt(r.throughput, 0)} req/s, concurrency ${r.concurrency}</title></circle>`);
     if (key === 'p99') for (const r of pts) parts.push(`<text x="${X(r.throughput) + 6}" y="${Y(r[key]) - 6}" font-size="12">c=${r.concurrency}</text>`);
-    parts.push(`<rect x="${W - R - 90}" y="${T + i * 18}" width="12" height="12" fill="${color}"/><text x="${W - R - 72}" y="${T + i * 18 + 11}" font-size="12">${key}</text>`);
+    parts.push(`<rect x="${L + 12}" y="${T + i * 18}" width="12" height="12" fill="${color}"/><text x="${L + 30}" y="${T + i * 18 + 11}" font-size="12">${key}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="latency against throughput">${parts.join('')}</svg>`;
 }
@@ -81,7 +81,7 @@ export function buildServicesReport(points: readonly ServicePoint[], provenance:
     sections.push(`<section><h2>${esc(service)} <small>(client ${esc(client)})</small></h2>${curveSvg(rows)}<p class="note">${esc(note)}</p><table><thead><tr><th>concurrency</th><th>runs</th><th>requests</th><th>throughput (req/s)</th><th>p50 (ms)</th><th>p95 (ms)</th><th>p99 (ms)</th><th>errors (%)</th></tr></thead><tbody>${table}</tbody></table></section>`);
     text.push(`${service} (client ${client})`, ...rows.map((r) => `  concurrency ${String(r.concurrency).padStart(4)}: ${fmt(r.throughput, 0).padStart(8)} req/s  p50 ${fmt(r.p50, 3)} ms  p95 ${fmt(r.p95, 3)} ms  p99 ${fmt(r.p99, 3)} ms  errors ${fmt(r.errorRate * 100, 2)}%`));
   }
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench: services</title><style>
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench: services, latency against throughput</title><style>
 body{font-family:system-ui,sans-serif;margin:2em;max-width:60em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 .note{color:#555;font-size:.9em}small{color:#666;font-weight:normal}</style></head><body><h1>Services: latency against throughput</h1>
 <p>One point per client concurrency (repetitions averaged). Throughput = requests / time the load ran; latency percentiles in ms; error rate = failed / all requests.</p>

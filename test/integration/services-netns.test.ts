@@ -108,6 +108,27 @@ describe('services and clients as SLURM jobs on netns', () => {
     expect(spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout).not.toContain(BRIDGE);
   }, 600_000);
 
+  it('a client whose service dies under it reports that the service died, with its own output', async () => {
+    const long = [...args('redis').filter((a) => !a.startsWith('client.concurrency')), 'client.requests=3000000', 'client.tests=[get]', 'client.timeout_s=30'];
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'bench.js'), ...long], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await until('the client job running', () => {
+      if (child.exitCode !== null) throw new Error(`bench exited early:\n${out}`);
+      return jobProcesses().find((p) => p.endsWith(' redis-benchmark'));
+    }, 240_000, 200);
+    // The service's own process, found by its job's scratch dir, stopped by its PID.
+    const server = jobProcesses().find((p) => p.endsWith(' redis-server'));
+    expect(server).toBeDefined();
+    process.kill(Number(server?.split(' ')[0]), 'SIGKILL');
+    expect(await exit, out).toBe(1);
+    expect(out).toMatch(/service redis \(SLURM job \d+\) is (FAILED|COMPLETED|gone)[^\n]*: the service died; client redis-benchmark: SLURM job \d+ ended/);
+    expect(jobProcesses()).toEqual([]);
+    expect(jobFilesLeft()).toEqual([]);
+  }, 600_000);
+
   for (const [service, client] of [['redis', 'redis-benchmark'], ['nginx', 'wrk']] as const) {
     it(`${service}: one service job, three ${client} jobs at concurrency 1, 8, 32, a report section; the rerun runs nothing; nothing left`, async () => {
       const first = bench(args(service));

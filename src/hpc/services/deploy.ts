@@ -129,7 +129,11 @@ export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeou
       node = s?.node || node;
       const host = hostOfNode(handle.cluster.hosts, node);
       if (!s || s.state !== 'COMPLETED') {
-        throw new ServiceJobError(`client ${kind.kind}: SLURM job ${jobId} ended ${s ? `${s.state} ${s.reason}` : 'without a state'}${await outputBlock(remote, host, 'client', jobId)}`);
+        // A client usually fails because its service went away: say so first when it did.
+        const died = await serviceAlive(remote, handle, 'after the client failed').then(() => '', (e: Error) => `${e.message}; `);
+        const output = await outputBlock(remote, host, 'client', jobId);
+        if (host) await removeJobFiles(remote, host, 'client', jobId).catch(() => undefined);
+        throw new ServiceJobError(`${died}client ${kind.kind}: SLURM job ${jobId} ended ${s ? `${s.state} ${s.reason}` : 'without a state'}${output}`);
       }
       const output = host ? await readJobOutput(remote, host, 'client', jobId) : '';
       if (host) await removeJobFiles(remote, host, 'client', jobId);

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { sha256Hex } from '../engine/hash/canonical-json.js';
 import type { Benchfile } from '../engine/graph/task-def.js';
 import type { ComposedSweep } from '../engine/config/sweep-point.js';
+import type { Plan, PlannedTask } from '../engine/runner/plan.js';
 
 export interface RunStamp {
   key: string;
@@ -26,6 +27,8 @@ export interface RunStamp {
   summaries: string[];
   /** Tasks a no-op reports as up to date. */
   upToDate: number;
+  /** File holding what `--dry-run` prints while the stamp holds (its stats are in `watched`). */
+  dryRun?: string;
 }
 
 /** `size:mtimeNs:ino` of a path (of the link itself unless `follow`), or `missing`. */
@@ -55,6 +58,21 @@ export function stampFile(cacheDir: string): string {
   return join(cacheDir, 'run-stamp.json');
 }
 
+/** Where the dry-run text of a stamped state is kept: beside the stamp, not in it, so a no-op never parses it. */
+export function dryRunFile(cacheDir: string): string {
+  return join(cacheDir, 'run-stamp.dry-run.txt');
+}
+
+/**
+ * The plan the next run makes while the stamp holds: after a successful run every artifact task
+ * it needed is committed and up to date, and resources stay resources.
+ */
+export function settledPlan(plan: Plan): Plan {
+  const tasks: PlannedTask[] = plan.tasks.map((p) =>
+    p.action === 'resource' ? p : { id: p.id, action: 'skip', reason: { kind: 'up-to-date' }, fingerprint: p.fingerprint });
+  return { targets: plan.targets, tasks, byId: new Map(tasks.map((p) => [p.id, p])) };
+}
+
 export function readStamp(cacheDir: string): RunStamp | undefined {
   try {
     return JSON.parse(readFileSync(stampFile(cacheDir), 'utf8')) as RunStamp;
@@ -73,6 +91,7 @@ export function writeStamp(cacheDir: string, stamp: RunStamp): void {
 /** Forgets the stamp: called before a run starts, so a run that dies leaves none behind. */
 export function removeStamp(cacheDir: string): void {
   rmSync(stampFile(cacheDir), { force: true });
+  rmSync(dryRunFile(cacheDir), { force: true });
 }
 
 /** Whether nothing the stamp covers has changed; `expand` re-walks an input glob. */

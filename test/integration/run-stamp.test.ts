@@ -116,3 +116,44 @@ describe('a no-op from the run stamp', () => {
     expect(p.read('results/a.txt')).toBe('ONE1');
   });
 });
+
+describe('a dry run from the run stamp', () => {
+  const MARK = 'debug: run stamp holds; graph not built';
+  const debugRun = (args: string[]) => {
+    const before = process.env['BENCH_DEBUG'];
+    process.env['BENCH_DEBUG'] = 'stamp';
+    try {
+      return p.run(args);
+    } finally {
+      if (before === undefined) delete process.env['BENCH_DEBUG'];
+      else process.env['BENCH_DEBUG'] = before;
+    }
+  };
+
+  it('prints what the ordinary dry run prints, without building the graph', () => {
+    settle(['a', 'g', 'x=1']);
+    const stamped = debugRun(['a', 'g', 'x=1', '--dry-run']);
+    expect(stamped.code).toBe(0);
+    expect(stamped.stderr).toContain(MARK);
+    expect(stamped.stdout).toMatch(/^skip +a\[default-r0\]/m);
+    expect(stamped.stdout).toMatch(/0 to run, 2 up to date, 0 resources/);
+    rmSync(join(p.dir, 'cache/run-stamp.json'));
+    const ordinary = debugRun(['a', 'g', 'x=1', '--dry-run']);
+    expect(ordinary.code).toBe(0);
+    expect(ordinary.stderr).not.toContain(MARK);
+    expect(stamped.stdout).toBe(ordinary.stdout);
+  });
+
+  it('takes the ordinary path when an input changed, or the saved text was tampered with', () => {
+    settle(['a', 'x=1']);
+    p.write('in.txt', 'two');
+    const edited = debugRun(['a', 'x=1', '--dry-run']);
+    expect(edited.stderr).not.toContain(MARK);
+    expect(edited.stdout).toMatch(/^run +a\[default-r0\] +input-changed: in\.txt/m);
+    settle(['a', 'x=1']);
+    p.write('cache/run-stamp.dry-run.txt', 'nothing to see\n');
+    const tampered = debugRun(['a', 'x=1', '--dry-run']);
+    expect(tampered.stderr).not.toContain(MARK);
+    expect(tampered.stdout).toMatch(/0 to run, 1 up to date/);
+  });
+});

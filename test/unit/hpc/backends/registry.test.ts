@@ -20,13 +20,14 @@ describe('backend registry', () => {
     expect(DISCRIMINATORS['provider.kind']).toEqual(PROVIDER_KINDS);
   });
 
-  it('runs every scheduler on the simulator and only SLURM on real hosts, and says so for the rest', () => {
+  it('runs every scheduler on the simulator, SLURM on every real provider and Kubernetes on netns, and says so for the rest', () => {
     for (const s of SCHEDULER_KINDS) expect(combinationProblem('sim', s)).toBeUndefined();
     for (const p of ['netns', 'libvirt', 'ssh']) {
       expect(combinationProblem(p, 'slurm')).toBeUndefined();
-      expect(schedulersOn(p)).toEqual(['slurm']);
+      expect(schedulersOn(p)).toEqual(p === 'netns' ? ['slurm', 'kubernetes'] : ['slurm']);
       expect(combinationProblem(p, 'flux')).toBe(`scheduler "flux" on provider "${p}" is not built yet: it runs on provider sim`);
     }
+    expect(combinationProblem('libvirt', 'kubernetes')).toBe('scheduler "kubernetes" on provider "libvirt" is not built yet: it runs on provider sim, netns');
     expect(combinationProblem('netns', 'bogus')).toBeUndefined();
   });
 
@@ -62,7 +63,7 @@ describe('config validation of scheduler and provider together', () => {
     expect(ds).toEqual([{
       severity: 'error', file: 'conf/scheduler/flux.yaml', line: 2, column: 1, keyPath: 'scheduler.kind',
       message: 'scheduler "flux" on provider "netns" is not built yet: it runs on provider sim',
-      expected: 'a scheduler built for provider netns (slurm)', found: '"flux"',
+      expected: 'a scheduler built for provider netns (slurm, kubernetes)', found: '"flux"',
     }]);
     expect(validateConfig({ scheduler: { kind: 'flux' }, provider: { kind: 'sim' } }, new Map())).toEqual([]);
   });

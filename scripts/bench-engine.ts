@@ -4,9 +4,10 @@
  * N + N/100 + 1 tasks. Stage 1 copies the first line of its input file; later stages copy their
  * predecessor. Times full build, no-op, dry run, a one-file edit, a touch, and an edit that leaves
  * stage 1's output unchanged, for bench, make and ninja in the same invocation; and bench's no-op
- * without its run stamp (graph built, every task planned), against the same make and ninja no-ops.
+ * without its run stamp (graph built, every task planned), and the same for the dry run, against
+ * the same make and ninja runs.
  *
- *   npm run bench:engine -- --sizes=10000,100000 --runs=5
+ *   npm run bench:engine -- --sizes=10000,100000 --runs=5 [--no-edits]
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,10 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name: string, d: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? d;
+if (process.argv.includes('--help')) {
+  console.log('npm run bench:engine -- [--sizes=10000,100000] [--runs=5] [--no-edits]\n  --sizes     stage-task counts N (multiples of 100)\n  --runs      timed runs per no-op / dry-run row (median printed)\n  --no-edits  skip the edit / touch rows');
+  process.exit(0);
+}
 const sizes = arg('sizes', '10000,100000').split(',').map(Number);
 const runs = Number(arg('runs', '5'));
 const pad = (c: number) => String(c).padStart(6, '0');
@@ -123,10 +128,17 @@ for (const n of sizes) {
   row('full build', med(full));
   const noop = each(tools, runs);
   row(`no-op (median of ${runs})`, med(noop), `   bench peak RSS ${median((noop.bench ?? []).map((x) => x.rss ?? 0)).toFixed(0)} MiB`);
-  row(`dry run (median of ${runs})`, med(each(dry, runs)));
+  const dryRuns = med(each(dry, runs));
+  row(`dry run (median of ${runs})`, dryRuns);
   // The same no-op with the run stamp removed first: the graph is built and every task planned.
   const unstamped = each({ bench: tools.bench }, runs, () => rmSync(join(dir, 'cache', 'run-stamp.json'), { force: true }));
   row(`no-op, no stamp (med. ${runs})`, { ...med(unstamped), make: med(noop).make as number, ninja: med(noop).ninja as number });
+  const dryUnstamped = each({ bench: dry.bench }, runs, () => rmSync(join(dir, 'cache', 'run-stamp.json'), { force: true }));
+  row(`dry run, no stamp (med. ${runs})`, { ...med(dryUnstamped), make: dryRuns.make as number, ninja: dryRuns.ninja as number });
+  if (process.argv.includes('--no-edits')) {
+    rmSync(dir, { recursive: true, force: true });
+    continue;
+  }
   const counts = (o: Record<string, Timed[]>) => Object.entries(o).map(([k, v]) => `${k} ${reran(k, (v[0] as Timed).out)}`).join(', ');
   const file = join(dir, 'in', `c${pad(0)}.txt`);
   const perTool = (before: () => void) => {

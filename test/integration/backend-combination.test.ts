@@ -29,7 +29,7 @@ describe('scheduler and provider combinations', () => {
     const r = bench('workload:run', 'provider=netns', 'scheduler=flux', 'experiment=none', `provider.state_dir=${join(dir, 'netns')}`);
     expect(r.code).toBe(2);
     expect(r.out).toContain('conf/scheduler/flux.yaml:2:1: error: scheduler.kind: scheduler "flux" on provider "netns" is not built yet: it runs on provider sim');
-    expect(r.out).toContain('expected a scheduler built for provider netns (slurm)');
+    expect(r.out).toContain('expected a scheduler built for provider netns (slurm, kubernetes)');
     expect(r.out).not.toMatch(/at \S+\.js:\d+/);
     // Nothing was provisioned: no cluster record, no run.
     expect(existsSync(join(dir, 'netns'))).toBe(false);

@@ -4,6 +4,7 @@
  */
 import { defineResource } from 'bench';
 import type { Cluster } from 'bench';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failUnless, onlyDep, readJson } from './io.js';
 
@@ -51,6 +52,19 @@ export const clusterProvision = defineResource({
     const provider = failUnless(await providerFor(cluster.provider));
     await provider.down(cluster, backendContext(ctx));
   },
+  async describe(cluster) {
+    return { provider: cluster.provider, hosts: cluster.hosts.map((h) => `${h.name}(${h.role}) ${h.address}${h.port ? `:${h.port}` : ''}`).join(', ') };
+  },
+  async keep(cluster) {
+    // A netns cluster whose recorded owner is dead is a leftover to every later bring-up and to
+    // gc. A kept one belongs to no process: its owner becomes PID 1, which never exits, and only
+    // its down (bench down) destroys it. Other providers tie nothing to the process.
+    const stateFile = cluster.provider === 'netns' ? (cluster.data as { stateFile?: unknown }).stateFile : undefined;
+    if (typeof stateFile !== 'string') return;
+    const state = JSON.parse(await readFile(stateFile, 'utf8')) as Record<string, unknown>;
+    await writeFile(`${stateFile}.keep.tmp`, JSON.stringify({ ...state, owner: 1 }, null, 2));
+    await rename(`${stateFile}.keep.tmp`, stateFile);
+  },
   async cleanupLeftovers(ctx) {
     const { providerFor, PROVIDER_KINDS } = await import('bench/backends');
     for (const kind of PROVIDER_KINDS) {
@@ -82,6 +96,9 @@ export const schedulerConfigure = defineResource({
     const { schedulerFor } = await import('bench/backends');
     const scheduler = failUnless(await schedulerFor(handle.cluster.provider, handle.kind));
     await scheduler.stop(handle, backendContext(ctx));
+  },
+  async describe(handle) {
+    return { scheduler: handle.kind, head: handle.cluster.hosts.find((h) => h.role === 'head')?.address ?? '-' };
   },
 });
 

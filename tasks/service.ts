@@ -33,4 +33,8 @@ export const serviceDeploy = defineResource({
     const { undeployService } = await import('bench/services');
     await undeployService(handle, backendContext(ctx));
   },
+  async describe(handle, ctx) {
+    const { describeService } = await import('bench/services');
+    return describeService(handle, backendContext(ctx));
+  },
 });

@@ -59,6 +59,16 @@ export async function runCli(argv: string[], root: string): Promise<number> {
         process.stdout.write(r.stdout);
         return 0;
       }
+      case 'up':
+      case 'down': {
+        const { upCommand, downCommand } = await import('./session-command.js');
+        return await (args.command === 'up' ? upCommand(args, root) : downCommand(args, root));
+      }
+      case 'status': {
+        const [{ infoCommand }, { statusResources }] = await Promise.all([import('./info-commands.js'), import('./session-command.js')]);
+        const code = await infoCommand(args, root);
+        return code === 0 ? await statusResources(args, root) : code;
+      }
       case 'clean':
       case 'gc': {
         const { cleanCommand } = await import('./clean-command.js');

@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../engine/diagnostic.js';
 import { isOverrideArg } from '../engine/config/override-arg.js';
 
-export const COMMANDS = ['run', 'list', 'status', 'explain', 'graph', 'clean', 'gc', 'config', 'results', 'runs', 'compare', 'help'] as const;
+export const COMMANDS = ['run', 'list', 'status', 'explain', 'graph', 'clean', 'gc', 'up', 'down', 'config', 'results', 'runs', 'compare', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliArgs {

@@ -26,4 +26,9 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE leases (pid INTEGER NOT NULL, owner_start TEXT NOT NULL, kind TEXT NOT NULL, started_at INTEGER NOT NULL,
      PRIMARY KEY (pid, owner_start));
    CREATE TABLE locks (lock TEXT PRIMARY KEY, pid INTEGER NOT NULL, owner_start TEXT NOT NULL, acquired_at INTEGER NOT NULL);`,
+  // v3. Kept sessions (`bench up`): a row may outlive its owner on purpose; only `bench down`
+  // removes it. `instance` is the digest of the resource's definition and config, so a later run
+  // reuses a kept resource only when it would have brought up the same thing.
+  `ALTER TABLE ledger ADD COLUMN kept INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE ledger ADD COLUMN instance TEXT NOT NULL DEFAULT '';`,
 ];

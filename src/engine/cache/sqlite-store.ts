@@ -34,6 +34,10 @@ export interface LedgerRow {
   /** The owner's start time (see `ProcessOwner`); '' on rows written before it was recorded. */
   ownerStart?: string;
   startedAt: number;
+  /** A kept session (`bench up`): stays up after its owner exits; no run or `gc` tears it down, only `bench down`. */
+  kept?: boolean;
+  /** Digest of what was brought up (definition and config); a kept row is reused only by the same instance. */
+  instance?: string;
 }
 
 /** SQLite-backed cache metadata. */
@@ -57,7 +61,7 @@ export class SqliteStore {
       fileUpsert: db.prepare('INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)'),
       historyPut: db.prepare(`INSERT OR REPLACE INTO history VALUES (@taskId, @digest, @fingerprintJson, @outputDigest, @finishedAt, @finishedAt)`),
       historyGet: db.prepare('SELECT task_id, \'done\', digest, fingerprint, output_digest, finished_at FROM history WHERE task_id = ? AND digest = ?'),
-      ledgerPut: db.prepare('INSERT OR REPLACE INTO ledger VALUES (?, ?, ?, ?, ?, ?)'),
+      ledgerPut: db.prepare('INSERT OR REPLACE INTO ledger (task_id, owner_pid, owner_start, name, handle, started_at, kept, instance) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       ledgerDel: db.prepare('DELETE FROM ledger WHERE task_id = ? AND owner_pid = ? AND owner_start = ?'),
       claimGet: db.prepare('SELECT pid FROM claims WHERE task_id = ?'),
       claimPut: db.prepare('INSERT OR REPLACE INTO claims VALUES (?, ?, ?)'),
@@ -135,15 +139,28 @@ export class SqliteStore {
     this.db.transaction(() => rows.forEach((r) => this.stmts.fileUpsert.run(r.path, r.size, r.mtimeNs, r.ino, r.sha256)))();
   }
 
-  ledger(): LedgerRow[] {
-    const rows = this.db.prepare('SELECT task_id, owner_pid, owner_start, name, handle, started_at FROM ledger').raw().all() as unknown[][];
-    return rows.map((r) => ({ taskId: r[0] as string, pid: r[1] as number, ownerStart: r[2] as string, name: r[3] as string, handle: JSON.parse(r[4] as string) as unknown, startedAt: r[5] as number }));
+  /**
+   * Resources runs own, which crash recovery, `gc` and `clean` may tear down. Kept sessions are
+   * left out unless `withKept`: only `bench down` (and `bench status`) deal with those.
+   */
+  ledger(opts: { withKept?: boolean } = {}): LedgerRow[] {
+    const where = opts.withKept ? '' : ' WHERE kept = 0';
+    const rows = this.db.prepare(`SELECT task_id, owner_pid, owner_start, name, handle, started_at, kept, instance FROM ledger${where}`).raw().all() as unknown[][];
+    return rows.map((r) => ({
+      taskId: r[0] as string, pid: r[1] as number, ownerStart: r[2] as string, name: r[3] as string, handle: JSON.parse(r[4] as string) as unknown,
+      startedAt: r[5] as number, ...(r[6] === 1 ? { kept: true } : {}), ...(r[7] ? { instance: r[7] as string } : {}),
+    }));
+  }
+
+  /** The kept session of this task instance, if one is recorded with the same instance digest. */
+  keptRow(taskId: string, instance: string): LedgerRow | undefined {
+    return this.ledger({ withKept: true }).find((r) => r.kept && r.taskId === taskId && r.instance === instance);
   }
 
   /** Records a live resource; the owner's start time defaults to this process's when the pid is ours. */
   ledgerPut(row: LedgerRow): void {
     const start = row.ownerStart ?? (row.pid === process.pid ? selfOwner().start : '');
-    this.stmts.ledgerPut.run(row.taskId, row.pid, start, row.name, JSON.stringify(row.handle ?? null), row.startedAt);
+    this.stmts.ledgerPut.run(row.taskId, row.pid, start, row.name, JSON.stringify(row.handle ?? null), row.startedAt, row.kept ? 1 : 0, row.instance ?? '');
   }
 
   /** Deletes one owner's row of a task (this process's by default), never another owner's. */

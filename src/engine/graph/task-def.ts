@@ -121,6 +121,16 @@ export interface ResourceTaskDef<Handle = unknown> extends TaskDefBase {
    * in the middle of `up`, before there was a handle). `bench gc` calls it.
    */
   cleanupLeftovers?(ctx: { projectRoot: string; log: Logger }): Promise<void>;
+  /**
+   * What `bench status` shows about a live instance, as labelled values (e.g. a job's id and its
+   * state asked of its scheduler now). Called with the recorded handle; may query the resource.
+   */
+  describe?(handle: Handle, ctx: { signal: AbortSignal; log: Logger; outDir: string; projectRoot: string }): Promise<Record<string, string>>;
+  /**
+   * The instance becomes a kept session (`bench up`): it must outlive the process that brought it
+   * up, so whatever ties it to that process (an owner pid that leftover sweeps check) is released.
+   */
+  keep?(handle: Handle, ctx: { signal: AbortSignal; log: Logger; outDir: string; projectRoot: string }): Promise<void>;
 }
 
 export type TaskDef = ArtifactTaskDef | ResourceTaskDef;

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SqliteStore } from '../cache/sqlite-store.js';
+import { canonicalJson, sha256Hex } from '../hash/canonical-json.js';
 import type { ResourceTaskDef } from '../graph/task-def.js';
 import type { Task, TaskGraph, TaskId } from '../graph/task-graph.js';
 import type { EventSink } from '../events/events.js';
@@ -20,9 +21,12 @@ export class ResourcePool {
   private readonly stopping = new Set<TaskId>();
   /** Releases in flight: the runner starts them without waiting, `downAll` waits for them. */
   private readonly releasing = new Set<Promise<void>>();
+  /** Kept sessions this run uses: never torn down here, only by `bench down`. */
+  private readonly reused = new Set<TaskId>();
 
+  /** `keep`: what this pool brings up is recorded as kept sessions (`bench up`) and outlives the process. */
   constructor(
-    private readonly o: { graph: TaskGraph; plan: Plan; store: SqliteStore; emit: EventSink; projectRoot: string; cacheDir: string; signal: AbortSignal; dirOf: (id: TaskId) => string },
+    private readonly o: { graph: TaskGraph; plan: Plan; store: SqliteStore; emit: EventSink; projectRoot: string; cacheDir: string; signal: AbortSignal; dirOf: (id: TaskId) => string; keep?: boolean },
   ) {
     for (const p of o.plan.tasks) {
       for (const d of o.graph.tasks.get(p.id)?.deps ?? []) {
@@ -46,16 +50,32 @@ export class ResourcePool {
     await Promise.all(mine.map((d) => this.up(d)));
   }
 
-  private up(id: TaskId): Promise<unknown> {
+  /** Brings one resource up (and what it runs on), or reuses its kept session; returns its handle. */
+  up(id: TaskId): Promise<unknown> {
     let p = this.ups.get(id);
     if (!p) {
       p = (async () => {
         const task = this.o.graph.tasks.get(id) as Task;
+        const instance = instanceDigest(task);
+        const kept = this.o.store.keptRow(id, instance);
+        if (kept) {
+          // What it runs on is kept too (it came up with it), so nothing below is brought up.
+          this.handles.set(id, kept.handle);
+          this.reused.add(id);
+          this.ctx(task, this.o.signal).log.info(`using the kept session of ${id} (bench up, PID ${kept.pid}); bench down tears it down`);
+          return kept.handle;
+        }
         await this.ensureFor(task);
         const def = task.def as ResourceTaskDef;
-        const handle = await def.up(this.ctx(task, this.o.signal));
+        const ctx = this.ctx(task, this.o.signal);
+        const handle = await def.up(ctx);
         this.handles.set(id, handle);
-        this.o.store.ledgerPut({ taskId: id, name: task.name, handle, pid: process.pid, startedAt: Date.now() });
+        const row = { taskId: id, name: task.name, handle, pid: process.pid, startedAt: Date.now(), instance };
+        this.o.store.ledgerPut(row);
+        if (this.o.keep) {
+          await def.keep?.(handle, ctx);
+          this.o.store.ledgerPut({ ...row, kept: true });
+        }
         this.o.emit({ kind: 'resource-up', at: Date.now(), taskId: id });
         return handle;
       })();
@@ -94,7 +114,8 @@ export class ResourcePool {
   private async down(id: TaskId): Promise<void> {
     const task = this.o.graph.tasks.get(id) as Task;
     const p = this.ups.get(id);
-    if (p) {
+    if (p && this.reused.has(id)) this.ups.delete(id);
+    else if (p) {
       this.ups.delete(id);
       this.stopping.add(id);
       let error: string | undefined;
@@ -123,4 +144,9 @@ export class ResourcePool {
     while (this.releasing.size) await Promise.allSettled([...this.releasing]);
     for (const id of [...this.ups.keys()].reverse()) await this.down(id);
   }
+}
+
+/** Digest of what a resource instance brings up: its definition's name and version and its config slice. */
+export function instanceDigest(task: Task): string {
+  return sha256Hex(canonicalJson({ name: task.name, version: task.def.version, config: task.config }));
 }

@@ -96,6 +96,15 @@ export async function undeployService(handle: ServiceHandle, ctx: BackendContext
   ctx.log.info(`service ${handle.recipe}: SLURM job ${handle.jobId} cancelled`);
 }
 
+/** What `bench status` shows of a deployed service: its job, the job's state asked of squeue now, node and endpoint. */
+export async function describeService(handle: ServiceHandle, ctx: BackendContext): Promise<Record<string, string>> {
+  const state = await withRemote(handle.cluster, ctx, async (remote) => {
+    const s = await jobStatus(remote, handle.jobId);
+    return s ? s.state : 'gone from squeue';
+  }).catch((e: unknown) => `unknown (${e instanceof Error ? e.message : String(e)})`);
+  return { service: `${handle.recipe} (${handle.kind})`, slurm_job: String(handle.jobId), state, node: handle.endpoint.node, endpoint: `${handle.endpoint.address}:${handle.endpoint.port}` };
+}
+
 /** What one client run produced. */
 export interface ClientRunResult {
   jobId: number;

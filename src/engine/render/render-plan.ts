@@ -16,7 +16,10 @@ const ACTIONS: readonly PlanAction[] = ['run', 'skip', 'resource'];
 
 /** The full dry-run text: count table, details, totals. */
 export function renderPlan(graph: TaskGraph, plan: Plan): string {
-  const details = plan.tasks.map((p) => `${p.action.padEnd(8)} ${p.id}  ${p.action === 'resource' ? 'brought up if a dependent runs' : briefReason(p.reason)}`);
+  // Most tasks of a large sweep are up to date: their reason's text is made once, not per task.
+  const upToDate = briefReason({ kind: 'up-to-date' });
+  const details = plan.tasks.map((p) =>
+    `${p.action.padEnd(8)} ${p.id}  ${p.action === 'resource' ? 'brought up if a dependent runs' : p.reason.kind === 'up-to-date' ? upToDate : briefReason(p.reason)}`);
   const c = countActions(plan);
   return `${renderPlanStats(graph, plan)}\n${details.join('\n')}\n\n${c.run} to run, ${c.skip} up to date, ${c.resource} resources\n`;
 }
@@ -32,22 +35,25 @@ function countActions(plan: Plan): Record<PlanAction, number> {
  * or are resources, and the reasons the runs have, most frequent first; a total row last.
  */
 export function renderPlanStats(graph: TaskGraph, plan: Plan): string {
-  const rows = new Map<string, { counts: Record<PlanAction, number>; why: Map<string, number> }>();
+  // `why` is made only for names with runs: a no-op sweep may have one row per task.
+  const rows = new Map<string, { counts: Record<PlanAction, number>; why: Map<string, number> | undefined }>();
   for (const p of plan.tasks) {
     const name = graph.tasks.get(p.id)?.name ?? p.id;
     let row = rows.get(name);
-    if (!row) rows.set(name, (row = { counts: { run: 0, skip: 0, resource: 0 }, why: new Map() }));
+    if (!row) rows.set(name, (row = { counts: { run: 0, skip: 0, resource: 0 }, why: undefined }));
     row.counts[p.action]++;
-    if (p.action === 'run') row.why.set(p.reason.kind, (row.why.get(p.reason.kind) ?? 0) + 1);
+    if (p.action === 'run') (row.why ??= new Map()).set(p.reason.kind, (row.why.get(p.reason.kind) ?? 0) + 1);
   }
   const total = countActions(plan);
   const table: string[][] = [['task', ...ACTIONS, 'total', 'why (runs)']];
   for (const [name, r] of rows) {
-    const why = [...r.why].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+    const why = [...(r.why ?? [])].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
     table.push([name, ...ACTIONS.map((a) => String(r.counts[a])), String(sum(r.counts)), why]);
   }
   table.push(['total', ...ACTIONS.map((a) => String(total[a])), String(sum(total)), '']);
-  const widths = (table[0] as string[]).map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)));
+  // A loop, not Math.max(...column): a column of 10^5 cells is too many arguments for a call.
+  const widths = (table[0] as string[]).map(() => 0);
+  for (const row of table) for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] as number, (row[i] as string).length);
   const line = (row: string[]): string =>
     row.map((cell, i) => (i === 0 || i === row.length - 1 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
   return `${table.map(line).join('\n')}\n`;

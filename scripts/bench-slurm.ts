@@ -14,6 +14,7 @@ import { parse } from 'yaml';
 import { cleanupNetnsLeftovers, netnsProvider } from '../src/hpc/backends/netns/netns-provider.js';
 import { hostStateFor } from '../src/hpc/backends/registry.js';
 import { slurmScheduler, type SlurmRunResult } from '../src/hpc/backends/slurm/index.js';
+import { SlurmSchedulerSchema } from '../src/hpc/backends/slurm/config-schema.js';
 import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../src/hpc/backends/types.js';
 import { SshPool, sshTarget } from '../src/hpc/remote/ssh-pool.js';
 import type { JobSpec } from '../src/hpc/workload/job.js';
@@ -39,7 +40,7 @@ const median = (xs: number[]): number => {
 const stateDir = mkdtempSync(join(tmpdir(), 'bench-slurm-'));
 // Per-host SLURM and munge folders, from the scheduler descriptors, as cluster:provision passes them.
 const providerConfig = { ...(parse(readFileSync('conf/provider/netns.yaml', 'utf8')) as Record<string, unknown>), subnet, state_dir: stateDir, host_state: hostStateFor('netns') };
-const schedulerConfig = parse(readFileSync('conf/scheduler/slurm.yaml', 'utf8')) as Record<string, unknown>;
+const schedulerConfig = SlurmSchedulerSchema.parse(parse(readFileSync('conf/scheduler/slurm.yaml', 'utf8')));
 const abort = new AbortController();
 process.once('SIGINT', () => abort.abort());
 process.once('SIGTERM', () => abort.abort());

@@ -12,6 +12,7 @@ import type { ImageConfig } from '../src/hpc/image/image-fingerprint.js';
 import { libvirtProvider, type VmTiming } from '../src/hpc/backends/libvirt/libvirt-provider.js';
 import { ensureLibvirtd, stopIdleDaemons } from '../src/hpc/backends/libvirt/virsh-runtime.js';
 import { slurmScheduler } from '../src/hpc/backends/slurm/index.js';
+import { SlurmSchedulerSchema } from '../src/hpc/backends/slurm/config-schema.js';
 import type { Topology } from '../src/hpc/backends/types.js';
 
 const arg = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -22,7 +23,7 @@ const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - 
 const imageConfig = parse(readFileSync('conf/image/debian.yaml', 'utf8')) as ImageConfig;
 const providerConfig = parse(readFileSync('conf/provider/libvirt.yaml', 'utf8')) as Record<string, unknown>;
 if (arg('--subnet')) providerConfig['subnet'] = arg('--subnet');
-const slurmConfig = { ...(parse(readFileSync('conf/scheduler/slurm.yaml', 'utf8')) as Record<string, unknown>), ready_timeout_s: 180 };
+const slurmConfig = { ...SlurmSchedulerSchema.parse(parse(readFileSync('conf/scheduler/slurm.yaml', 'utf8'))), ready_timeout_s: 180 };
 const topology: Topology = { name: 'bench-vm', head_nodes: { count: 1, vcpus: 1, memory_gib: 1 }, compute_nodes: { count: 1, vcpus: 1, memory_gib: 1, gpus: 0 } };
 
 let t0 = Date.now();

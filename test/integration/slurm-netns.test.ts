@@ -14,6 +14,7 @@ import { parse } from 'yaml';
 import { cleanupNetnsLeftovers, netnsProvider } from '../../src/hpc/backends/netns/netns-provider.js';
 import { hostStateFor } from '../../src/hpc/backends/registry.js';
 import { slurmScheduler, type SlurmRunResult } from '../../src/hpc/backends/slurm/index.js';
+import { SlurmSchedulerSchema } from '../../src/hpc/backends/slurm/config-schema.js';
 import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../../src/hpc/backends/types.js';
 import { computeRunMetrics } from '../../src/hpc/metrics/index.js';
 import type { JobSpec } from '../../src/hpc/workload/job.js';
@@ -29,7 +30,7 @@ const topology: Topology = { name: 'slurm-it', head_nodes: { count: 1, vcpus: 1,
 const TIME_SCALE = 0.1;
 const stateDir = mkdtempSync(join(tmpdir(), 'bench-slurm-it-'));
 const providerConfig = { kind: 'netns', subnet: '10.82.0.0/24', bridge: 'bnb', scale_to_host: true, state_dir: stateDir, ready_timeout_s: 30, host_state: hostStateFor('netns') };
-const schedulerConfig = parse(readFileSync(join(root, 'conf/scheduler/slurm.yaml'), 'utf8')) as Record<string, unknown>;
+const schedulerConfig = SlurmSchedulerSchema.parse(parse(readFileSync(join(root, 'conf/scheduler/slurm.yaml'), 'utf8')));
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 const ctx: BackendContext = { signal: new AbortController().signal, log: quiet, workDir: stateDir };
 

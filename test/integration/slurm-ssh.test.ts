@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { cleanupNetnsLeftovers, netnsProvider } from '../../src/hpc/backends/netns/netns-provider.js';
 import { hostStateFor } from '../../src/hpc/backends/registry.js';
 import { slurmScheduler, type SlurmRunResult } from '../../src/hpc/backends/slurm/index.js';
+import { SlurmSchedulerSchema, type SlurmSchedulerConfig } from '../../src/hpc/backends/slurm/config-schema.js';
 import { sshProvider } from '../../src/hpc/backends/ssh/ssh-provider.js';
 import type { BackendContext, Cluster, Host, SchedulerHandle, Topology } from '../../src/hpc/backends/types.js';
 import { SshPool, sshTarget } from '../../src/hpc/remote/ssh-pool.js';
@@ -32,9 +33,9 @@ const topology: Topology = { name: 'slurm-ssh-it', head_nodes: { count: 1, vcpus
 const TIME_SCALE = 0.1;
 const stateDir = mkdtempSync(join(tmpdir(), 'bench-slurm-ssh-it-'));
 const netnsConfig = { kind: 'netns', subnet: '10.87.0.0/24', bridge: 'bns', scale_to_host: true, state_dir: stateDir, ready_timeout_s: 30, host_state: hostStateFor('netns') };
-const adminConfig = parse(readFileSync(join(root, 'conf/scheduler/slurm.yaml'), 'utf8')) as Record<string, unknown>;
+const adminConfig = SlurmSchedulerSchema.parse(parse(readFileSync(join(root, 'conf/scheduler/slurm.yaml'), 'utf8')));
 /** bench's config for the run: bf_interval differs from the admin's (1), so it is reported as not applied. */
-const benchConfig = { kind: 'slurm', SelectType: 'select/cons_tres', SchedulerParameters: { bf_interval: 30 } };
+const benchConfig: SlurmSchedulerConfig = { kind: 'slurm', SelectType: 'select/cons_tres', SchedulerParameters: { bf_interval: 30 } };
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 const ctx: BackendContext = { signal: new AbortController().signal, log: quiet, workDir: stateDir };
 
@@ -71,7 +72,7 @@ describe('SLURM bench does not manage, over provider ssh', () => {
     // The provider refuses hosts whose key it has not been given: record the head's as an admin would.
     const knownHosts = join(stateDir, 'known_hosts');
     writeFileSync(knownHosts, `${head.address} ${head.hostKey ?? ''}\n`);
-    login = await sshProvider.up({} as Topology, { kind: 'ssh', hosts: [head.address], user: 'root', key: netns.clientKeyPath, known_hosts: knownHosts }, ctx);
+    login = await sshProvider.up({} as Topology, { kind: 'ssh', hosts: [head.address], user: 'root', key: netns.clientKeyPath ?? '', known_hosts: knownHosts }, ctx);
   }, 120_000);
 
   afterAll(async () => {

@@ -26,7 +26,7 @@ describe.skipIf(skip)(`provider ssh${skip ? ` (skipped: ${skip})` : ''}`, () => 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
   const config = (knownHosts: string) => ({
-    kind: 'ssh', hosts: ['127.0.0.1'], user: sshd.target.user, key: sshd.target.privateKeyPath, port: sshd.port, known_hosts: knownHosts,
+    kind: 'ssh' as const, hosts: ['127.0.0.1'], user: sshd.target.user, key: sshd.target.privateKeyPath, port: sshd.port, known_hosts: knownHosts,
   });
 
   it('reaches the host with the key from known_hosts and records its real size', async () => {

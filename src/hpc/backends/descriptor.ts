@@ -37,8 +37,8 @@ export interface SchedulerDescriptor<S extends KindSchema = KindSchema> {
   imagePackages?: readonly string[];
   /** NixOS module under `nix/modules/` that installs it. */
   nixModule?: string;
-  /** The real implementation, loaded only when a real run needs it. */
-  load?: () => Promise<Scheduler>;
+  /** The real implementation, loaded only when a real run needs it; it takes this schema's config. */
+  load?: () => Promise<Scheduler<z.infer<S>>>;
 }
 
 /** A provider backend: the `provider` config group of one `kind`. */
@@ -52,10 +52,14 @@ export interface ProviderDescriptor<S extends KindSchema = KindSchema> {
    * runs on them through the simulator.
    */
   simulated?: boolean;
-  load: () => Promise<Provider>;
+  /** The implementation; it takes this schema's config. */
+  load: () => Promise<Provider<z.infer<S>>>;
 }
 
-/** Identity helpers that keep each descriptor's schema type (so the config union stays precise). */
+/**
+ * Identity helpers that keep each descriptor's schema type (so the config union stays precise) and
+ * infer from it the config type its implementation's `configure` / `up` must take.
+ */
 export function defineScheduler<S extends KindSchema>(d: SchedulerDescriptor<S>): SchedulerDescriptor<S> {
   return d;
 }

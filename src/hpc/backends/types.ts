@@ -6,6 +6,7 @@
 import type { HostSample } from '../results/host-series.js';
 import type { JobRecord, JobSpec } from '../workload/job.js';
 import type { Logger } from '../../engine/graph/task-def.js';
+import type { HostState } from './descriptor.js';
 
 /** The `topology` config group (conf/topology/*.yaml), as its schema defines it. */
 export type { Topology } from '../config/schema.js';
@@ -44,16 +45,37 @@ export interface BackendContext {
   workDir: string;
 }
 
-export interface Provider {
+/**
+ * What `cluster:provision` adds to the provider's validated config group: the built image, the
+ * host budget, the project's cache folder and the per-host folders of the schedulers built for
+ * this provider. Not user keys, so not in the provider schemas.
+ */
+export interface ProvisionExtras {
+  image?: object;
+  budget?: unknown;
+  cache_dir?: string;
+  host_state?: HostState;
+}
+
+/** Where a provider keeps its state between processes; all `cleanupLeftovers` needs. */
+export type LeftoverConfig = Pick<ProvisionExtras, 'cache_dir'> & { state_dir?: string };
+
+/**
+ * A provider backend, over the config type its descriptor's schema infers (`defineProvider`
+ * checks that `load` returns a provider of that type), so it reads its keys as validated. Without
+ * a type argument it is the registry's view, which picks the implementation by `kind` (the
+ * schemas are built from the descriptors, so the registry cannot name their union here).
+ */
+export interface Provider<Config = Record<string, unknown>> {
   kind: string;
-  up(topology: Topology, config: Record<string, unknown>, ctx: BackendContext): Promise<Cluster>;
+  up(topology: Topology, config: Config & ProvisionExtras, ctx: BackendContext): Promise<Cluster>;
   down(cluster: Cluster, ctx: BackendContext): Promise<void>;
   /**
    * Destroys what earlier processes left behind — clusters recorded in the provider's state but
    * whose owning bench process is dead (a kill -9 during `up`, before the ledger had a handle).
    * Returns a line for the log, empty when there was nothing.
    */
-  cleanupLeftovers?(config: Record<string, unknown>): Promise<string>;
+  cleanupLeftovers?(config: LeftoverConfig): Promise<string>;
 }
 
 /** A configured, running scheduler on a cluster. */
@@ -89,9 +111,15 @@ export interface RunResult {
   hosts?: HostSample[];
 }
 
-export interface Scheduler {
+/**
+ * A scheduler backend, over the config type its descriptor's schema infers (`defineScheduler`
+ * checks that `load` returns a scheduler of that type): the `scheduler` group arrives validated
+ * at compose time, so an implementation only fills defaults. Without a type argument it is the
+ * registry's view, which picks the implementation by `kind`.
+ */
+export interface Scheduler<Config = Record<string, unknown>> {
   kind: string;
-  configure(cluster: Cluster, config: Record<string, unknown>, ctx: BackendContext): Promise<SchedulerHandle>;
+  configure(cluster: Cluster, config: Config, ctx: BackendContext): Promise<SchedulerHandle>;
   run(handle: SchedulerHandle, jobs: JobSpec[], options: RunOptions): Promise<RunResult>;
   stop(handle: SchedulerHandle, ctx: BackendContext): Promise<void>;
 }

@@ -15,6 +15,7 @@ import { cleanupNetnsLeftovers, netnsProvider } from '../backends/netns/netns-pr
 import { ownerAlive } from '../backends/owner.js';
 import { hostStateFor } from '../backends/registry.js';
 import { slurmScheduler } from '../backends/slurm/index.js';
+import type { SlurmSchedulerConfig } from '../backends/slurm/config-schema.js';
 import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../backends/types.js';
 import { Remote } from '../remote/remote.js';
 import { SshPool } from '../remote/ssh-pool.js';
@@ -31,7 +32,7 @@ export interface ExecutionCluster {
 }
 
 /** The SLURM the executor's own netns cluster runs: one partition, cores as the consumable. */
-const EXECUTOR_SLURM = { kind: 'slurm', SchedulerType: 'sched/backfill', SelectType: 'select/cons_tres', SelectTypeParameters: 'CR_Core' };
+const EXECUTOR_SLURM: SlurmSchedulerConfig = { kind: 'slurm', SchedulerType: 'sched/backfill', SelectType: 'select/cons_tres', SelectTypeParameters: 'CR_Core' };
 
 /** What the next coordinator needs to adopt the cluster: who owns it, its settings, its handle. */
 interface ClusterRecord {

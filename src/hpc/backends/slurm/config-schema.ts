@@ -8,8 +8,8 @@ import { opt, positive, scalar } from '../schema-fields.js';
 import { SLURM_CONF_KEYS, SLURM_OBSOLETE_KEYS, SLURM_SCHEDULER_PARAMETERS, SLURM_TYPED_KEYS } from './slurm-keys.js';
 import { BENCH_SLURM_KEYS, slurmValueProblem } from './render-slurm-conf.js';
 
-/** slurm.conf keys as written to slurm.conf; SchedulerParameters as a map of its documented sub-keys. */
-export const SlurmSchedulerSchema = closedObject(
+/** bench's own keys and SchedulerParameters; any other key is a slurm.conf key (the catchall below). */
+const SlurmNamedKeys = closedObject(
   {
     kind: z.literal('slurm'),
     // bench's own settings for a real SLURM run; never written to slurm.conf.
@@ -30,7 +30,10 @@ export const SlurmSchedulerSchema = closedObject(
     ),
   },
   { extraKeys: [...SLURM_CONF_KEYS, ...SLURM_OBSOLETE_KEYS], ignoreCase: true, label: 'slurm.conf key' },
-)
+);
+
+/** slurm.conf keys as written to slurm.conf; SchedulerParameters as a map of its documented sub-keys. */
+export const SlurmSchedulerSchema = SlurmNamedKeys
   .catchall(z.union([scalar, z.null()]))
   .superRefine(checkSlurmValueTypes, ALWAYS)
   .superRefine(checkSlurmConfText, ALWAYS)
@@ -75,3 +78,10 @@ function checkPollRange(value: Record<string, unknown>, ctx: z.core.$RefinementC
     ctx.addIssue({ code: 'custom', path: ['poll_max_s'], message: `poll_max_s must be at least poll_min_s (${min})`, params: { expected: `a number >= ${min}` } });
   }
 }
+
+/**
+ * The `scheduler` group for SLURM as validated at compose time: what the backend receives. The
+ * slurm.conf keys stay `unknown` here because zod's inferred catchall signature (scalars) would
+ * also have to cover SchedulerParameters, which no object literal could then satisfy.
+ */
+export type SlurmSchedulerConfig = z.infer<typeof SlurmNamedKeys> & { [slurmConfKey: string]: unknown };

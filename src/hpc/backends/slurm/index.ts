@@ -26,6 +26,7 @@ import { SLURM_PATHS } from './render-slurm-conf.js';
 import { DEFAULT_POLL_MAX_MS, DEFAULT_POLL_MIN_MS, runJobs, type RunJobsOptions, type RunJobsResult } from './run-jobs.js';
 import { countFlooredLimits, TIME_LIMIT_GRANULARITY_S, type Payload } from './sbatch.js';
 import { SQUEUE_ARGV } from './squeue.js';
+import type { SlurmSchedulerConfig } from './config-schema.js';
 
 /** bench's own keys of the `scheduler` group for SLURM, with their defaults. */
 export interface SlurmBenchOptions {
@@ -38,20 +39,19 @@ export interface SlurmBenchOptions {
   pollMaxS: number | undefined;
 }
 
-/** Reads bench's own keys; a bad value is a bug in config validation, so it throws. */
-export function slurmBenchOptions(config: Record<string, unknown>): SlurmBenchOptions {
-  const payload = config['payload'] ?? 'sleep';
-  if (payload !== 'sleep' && payload !== 'stress-ng') throw new Error(`scheduler.payload: expected sleep or stress-ng, found ${String(payload)}`);
-  const num = (k: string, d: number) => {
-    const v = Number(config[k] ?? d);
-    if (!(v > 0)) throw new Error(`scheduler.${k}: expected a positive number of seconds, found ${String(config[k])}`);
-    return v;
+/**
+ * bench's own keys with their defaults. The config was validated at compose time (payload, positive
+ * numbers, poll_max_s >= poll_min_s are rules of `SlurmSchedulerSchema`), so this only fills gaps.
+ */
+export function slurmBenchOptions(config: SlurmSchedulerConfig): SlurmBenchOptions {
+  return {
+    payload: config.payload ?? 'sleep',
+    sampleIntervalS: config.sample_interval_s ?? 1,
+    readyTimeoutS: config.ready_timeout_s ?? 60,
+    submitMemory: config.submit_memory === true,
+    pollMinS: config.poll_min_s,
+    pollMaxS: config.poll_max_s,
   };
-  const optional = (k: string) => (config[k] === undefined ? undefined : num(k, 0));
-  const pollMinS = optional('poll_min_s');
-  const pollMaxS = optional('poll_max_s');
-  if (pollMinS !== undefined && pollMaxS !== undefined && pollMaxS < pollMinS) throw new Error(`scheduler.poll_max_s (${pollMaxS}) is below scheduler.poll_min_s (${pollMinS})`);
-  return { payload, sampleIntervalS: num('sample_interval_s', 1), readyTimeoutS: num('ready_timeout_s', 60), submitMemory: config['submit_memory'] === true, pollMinS, pollMaxS };
 }
 
 export interface PollLimitsS {
@@ -66,8 +66,8 @@ export function pollLimitsS(o: Pick<SlurmBenchOptions, 'pollMinS' | 'pollMaxS'>,
   return { minS, maxS: o.pollMaxS ?? Math.max(DEFAULT_POLL_MAX_MS / 1000, minS) };
 }
 
-type ManagedData = BringUpResult & { config: Record<string, unknown>; managed?: true };
-type ExistingData = ExistingSlurm & { config: Record<string, unknown> };
+type ManagedData = BringUpResult & { config: SlurmSchedulerConfig; managed?: true };
+type ExistingData = ExistingSlurm & { config: SlurmSchedulerConfig };
 type HandleData = ManagedData | ExistingData;
 
 /** Least poll interval on a cluster bench does not manage: squeue every 0.5 s is a load others share. */
@@ -81,10 +81,8 @@ function withPool<T>(ctx: BackendContext, f: (pool: SshPool) => Promise<T>, opti
   return f(pool).finally(() => pool.close());
 }
 
-function schedulerParameter(config: Record<string, unknown>, key: string, dflt: string): unknown {
-  const p = config['SchedulerParameters'];
-  const v = p && typeof p === 'object' ? (p as Record<string, unknown>)[key] : undefined;
-  return v ?? dflt;
+function schedulerParameter(config: SlurmSchedulerConfig, key: string, dflt: string): unknown {
+  return config.SchedulerParameters?.[key] ?? dflt;
 }
 
 /** Settings every real run records, whoever manages the cluster. */
@@ -120,8 +118,7 @@ function isExisting(data: HandleData): data is ExistingData {
 }
 
 /** Inspects the SLURM already running on the login host; changes nothing there. */
-async function configureExisting(cluster: Cluster, config: Record<string, unknown>, ctx: BackendContext): Promise<SchedulerHandle> {
-  slurmBenchOptions(config);
+async function configureExisting(cluster: Cluster, config: SlurmSchedulerConfig, ctx: BackendContext): Promise<SchedulerHandle> {
   mkdirSync(ctx.workDir, { recursive: true });
   const jobsFile = join(ctx.workDir, `slurm-submitted-${randomBytes(3).toString('hex')}.txt`);
   const data = await withPool(ctx, (pool) => inspectExistingSlurm(new Remote(pool, cluster, ctx.signal), { config, ctx, jobsFile }));
@@ -132,13 +129,13 @@ async function configureExisting(cluster: Cluster, config: Record<string, unknow
   return { kind: 'slurm', cluster, data: handleData as unknown as Record<string, unknown> };
 }
 
-async function configure(cluster: Cluster, config: Record<string, unknown>, ctx: BackendContext): Promise<SchedulerHandle> {
+async function configure(cluster: Cluster, config: SlurmSchedulerConfig, ctx: BackendContext): Promise<SchedulerHandle> {
   const providerManages = cluster.data['manageScheduler'] !== false;
-  if (!providerManages && config['manage'] === true) {
+  if (!providerManages && config.manage === true) {
     throw new Error('scheduler slurm: scheduler.manage is true, but the hosts run their own scheduler (provider manage_scheduler: false); bench would overwrite its slurm.conf and munge key, so it does not configure it. Set manage_scheduler: true only on hosts bench may take over.');
   }
-  if (!providerManages || config['manage'] === false) return configureExisting(cluster, config, ctx);
-  if (typeof config['partition'] === 'string') ctx.log.warn(`slurm: scheduler.partition=${config['partition']} is for clusters bench does not manage; bench's own cluster has one partition, which jobs go to`);
+  if (!providerManages || config.manage === false) return configureExisting(cluster, config, ctx);
+  if (config.partition !== undefined) ctx.log.warn(`slurm: scheduler.partition=${config.partition} is for clusters bench does not manage; bench's own cluster has one partition, which jobs go to`);
   const options = slurmBenchOptions(config);
   const data = await withPool(ctx, (pool) => bringUp(new Remote(pool, cluster, ctx.signal), { config, readyTimeoutS: options.readyTimeoutS, ctx }));
   ctx.log.info(`slurm: cluster ${data.clusterName} up in ${data.bringUpSeconds.toFixed(2)} s (${cluster.hosts.filter((h) => h.role === 'compute').length} nodes idle)`);
@@ -255,5 +252,5 @@ async function stop(handle: SchedulerHandle, ctx: BackendContext): Promise<void>
   ctx.log.info('slurm: daemons stopped');
 }
 
-/** SLURM on hosts reached over SSH. */
-export const slurmScheduler: Scheduler = { kind: 'slurm', configure, run, stop };
+/** SLURM on hosts reached over SSH; takes the `scheduler` group as `SlurmSchedulerSchema` validated it. */
+export const slurmScheduler: Scheduler<SlurmSchedulerConfig> = { kind: 'slurm', configure, run, stop };

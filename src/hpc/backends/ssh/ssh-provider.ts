@@ -9,20 +9,15 @@ import { homedir } from 'node:os';
 import { SshPool } from '../../remote/ssh-pool.js';
 import type { SshTarget } from '../../remote/types.js';
 import type { BackendContext, Cluster, Host, Provider } from '../types.js';
+import type { z } from 'zod';
+import type { SshProviderSchema } from './descriptor.js';
 import { lookupKnownHosts } from './known-hosts.js';
 
 /** Host key types in order of preference when known_hosts lists several for one host. */
 const PREFERRED = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'ssh-rsa'];
 
-export interface SshProviderConfig {
-  hosts: string[];
-  user: string;
-  key: string;
-  port?: number;
-  known_hosts?: string;
-  host_keys?: Record<string, string>;
-  manage_scheduler?: boolean;
-}
+/** The `provider` group for ssh as `SshProviderSchema` validated it. */
+export type SshProviderConfig = z.infer<typeof SshProviderSchema>;
 
 function readKnownHosts(path: string): string {
   try {
@@ -65,8 +60,7 @@ async function probe(pool: SshPool, target: SshTarget, signal: AbortSignal): Pro
   return { hostname, cpus: Number(cpus), memoryMiB: Number(mem) };
 }
 
-async function up(_topology: unknown, config: Record<string, unknown>, ctx: BackendContext): Promise<Cluster> {
-  const c = config as unknown as SshProviderConfig;
+async function up(_topology: unknown, c: SshProviderConfig, ctx: BackendContext): Promise<Cluster> {
   const { keys, errors } = resolveHostKeys(c);
   if (errors.length) throw new Error(`provider ssh:\n  ${errors.join('\n  ')}`);
   const port = c.port ?? 22;
@@ -94,4 +88,4 @@ async function down(cluster: Cluster, ctx: BackendContext): Promise<void> {
   ctx.log.info(`ssh: leaving ${cluster.hosts.map((h) => h.name).join(', ')} as they were`);
 }
 
-export const sshProvider: Provider = { kind: 'ssh', up: up as Provider['up'], down };
+export const sshProvider: Provider<SshProviderConfig> = { kind: 'ssh', up, down };

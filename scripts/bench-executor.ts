@@ -27,6 +27,8 @@ function arg(name: string, dflt: string): string {
 const pointCounts = arg('points', '100').split(',').map(Number).filter((n) => n > 0);
 const runs = Math.max(1, Number(arg('runs', '1')) || 1);
 const windowMs = arg('window', '');
+/** An executor summary line from an earlier run: skip the sweeps and model from it. */
+const givenSummary = arg('summary', '');
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -123,7 +125,7 @@ function sqliteCommitRate(): number {
   }
 }
 
-interface ModelInput { tasks: number; nodes: number; coresPerNode: number; taskS: number; arrayMax: number; maxInFlight: number; measured: Summary; commitsPerS: number; statMs: number }
+interface ModelInput { tasks: number; nodes: number; coresPerNode: number; taskS: number; arrayMax: number; maxInFlight: number; measured: Summary; commitsPerS: number; statMs: number; transferMs?: number }
 
 /**
  * What a sweep of `tasks` tasks of `taskS` seconds each costs on `nodes` nodes, if the coordinator
@@ -135,7 +137,7 @@ function modelSweep(m: ModelInput): Record<string, number> {
   const perArrayMs = (m.measured.sbatchMs * m.measured.tasks) / Math.max(1, m.measured.arrays);
   const inFlight = Math.min(m.maxInFlight, m.nodes * m.coresPerNode);
   const coordMs = {
-    jobDirMs: m.measured.jobDirMs, sbatchMs: perArrayMs / m.arrayMax, collectMs: m.measured.collectMs,
+    jobDirMs: m.measured.jobDirMs, sbatchMs: perArrayMs / m.arrayMax, collectMs: m.measured.collectMs + (m.transferMs ?? 0),
     commitMs: 1000 / m.commitsPerS, pollMs: (m.taskS / 0.2) * m.statMs,
   };
   const serialMs = Object.values(coordMs).reduce((a, b) => a + b, 0);
@@ -149,7 +151,7 @@ function printModel(label: string, r: Record<string, number>): void {
   const f = (k: string, d = 1): string => (r[k] ?? 0).toFixed(d);
   console.log(`  ${label}: coordinator per task job dir ${f('jobDirMs')} + sbatch ${f('sbatchMs', 2)} (${f('perArrayMs', 0)} ms per array) + collection ${f('collectMs')} + commit ${f('commitMs', 2)} + exit polls ${f('pollMs', 2)} ms ` +
     `-> at most ${f('coordRate', 0)} tasks/s; the cluster (${f('inFlight', 0)} in flight) ${f('clusterRate', 0)} tasks/s; ` +
-    `sweep ${f('hours', 2)} h at ${f('rate', 0)} tasks/s, ${f('sbatchPerS', 1)} sbatch/s`);
+    `sweep ${f('hours', 2)} h at ${f('rate', 0)} tasks/s, ${f('sbatchPerS', 2)} sbatch/s`);
 }
 
 /** Milliseconds per stat() of a missing file, as the exit-file poll does for every task in flight. */
@@ -161,9 +163,10 @@ function statMs(): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`bench:executor — ${pointCounts.join(', ')} points, ${runs} run(s) each; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on this machine`);
+  console.log(`bench:executor — ${givenSummary ? 'model from the given summary' : `${pointCounts.join(', ')} points, ${runs} run(s) each`}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on this machine`);
   let last: Summary | undefined;
-  for (const points of pointCounts) {
+  if (givenSummary) last = parseSummary(givenSummary);
+  for (const points of givenSummary ? [] : pointCounts) {
     console.log(`sweep of ~${points} points (${2 * Math.max(1, Math.round(points / 3)) * 3} remote tasks):`);
     const samples: Sample[] = [];
     for (let i = 0; i < runs && !abort.signal.aborted; i++) samples.push(await sample(points, i));
@@ -188,6 +191,9 @@ async function main(): Promise<void> {
   printModel('today (max_in_flight 64, array_max 100, local stat)', modelSweep({ ...base, arrayMax: 100, maxInFlight: 64, statMs: stat }));
   printModel('max_in_flight 32,000, array_max 1,000, local stat', modelSweep({ ...base, arrayMax: 1000, maxInFlight: 32_000, statMs: stat }));
   printModel('same, exit files on NFS (0.5 ms per stat over NFS, assumed)', modelSweep({ ...base, arrayMax: 1000, maxInFlight: 32_000, statMs: 0.5 }));
+  // No shared filesystem: spec up, outputs and manifest down, exit file read: ~4 SSH round trips
+  // of 33.5 ms (bench:slurm's pooled SSH exec), 8 channels at once.
+  printModel('same, SFTP instead of a shared filesystem (4 × 33.5 ms round trips, 8 at once, assumed)', modelSweep({ ...base, arrayMax: 1000, maxInFlight: 32_000, statMs: 33.5 / 8, transferMs: (4 * 33.5) / 8 }));
 }
 
 main().catch((e: unknown) => {

@@ -62,6 +62,8 @@ export class JobQueue {
   private lastSqueue = 0;
   private batches = 0;
   private closed = false;
+  /** The sbatch calls under way; what becomes ready meanwhile waits for them and goes out as one array. */
+  private submitting: Promise<void> | undefined;
   /** What submission cost: sbatch calls (one per array), tasks submitted, ms spent in sbatch. */
   readonly stats = { arrays: 0, tasks: 0, sbatchMs: 0 };
 
@@ -117,8 +119,21 @@ export class JobQueue {
     }, ms);
   }
 
-  /** Sends what is pending, one array per (cpus, time limit). */
-  private async flush(): Promise<void> {
+  /**
+   * Sends what is pending, one array per (cpus, time limit). One flush at a time: tasks become
+   * ready in a trickle (each as its dependency is collected), and an sbatch takes tens of ms on
+   * a busy head, so what arrives during one goes out together right after it.
+   */
+  private flush(): Promise<void> {
+    if (this.submitting) return this.submitting;
+    this.submitting = this.sendPending().finally(() => {
+      this.submitting = undefined;
+      if (this.pending.length && !this.closed) this.flushSoon(0);
+    });
+    return this.submitting;
+  }
+
+  private async sendPending(): Promise<void> {
     const groups = new Map<string, Entry[]>();
     for (const e of this.pending.splice(0)) {
       const key = `${e.cpus}/${e.minutes ?? ''}`;

@@ -18,7 +18,7 @@ import { until } from '../support/wait.js';
 
 const { describe } = gate('netns concurrency test', [...NETNS, ...SLURM, ...files(join(REPO, 'dist/cli/main.js'))]);
 
-const SUBNET = '10.87.0.0/24';
+const SUBNET = '10.99.0.0/24';
 const args = (seed: number): string[] => [
   'workload:run', 'provider=netns', `provider.subnet=${SUBNET}`, 'scheduler=slurm', 'topology=tiny', 'workload=short', 'experiment=none',
   'repetitions=1', `seed=${seed}`, 'workload.jobs=2', 'workload.arrival.mean_interarrival_s=100', 'workload.runtime_s.median=200', 'workload.runtime_s.max=300',

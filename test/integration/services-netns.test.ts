@@ -27,7 +27,7 @@ const { describe } = gate('services netns test', [
 
 const BRIDGE = 'bsvt';
 const args = (x: string): string[] => [
-  'report:services', 'provider=netns', 'provider.subnet=10.93.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny',
+  'report:services', 'provider=netns', 'provider.subnet=10.98.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny',
   'experiment=none', `service=${x}`, `client=${x}`, 'client.concurrency=1,8,32', 'repetitions=1',
 ];
 

@@ -57,7 +57,7 @@ describe('SLURM in VMs', () => {
     // QEMU directly, so both runtimes are covered: vm-cluster.test.ts boots through libvirt.
     const started = Date.now();
     const cluster: Cluster = await libvirtProvider.up(topology, {
-      ...providerConfig, runtime: 'qemu', subnet: '10.84.0.0/24', state_dir: stateDir, image, ready_timeout_s: 300,
+      ...providerConfig, runtime: 'qemu', subnet: '10.91.0.0/24', state_dir: stateDir, image, ready_timeout_s: 300,
     }, ctx);
     const id = String(cluster.data['id']);
     const upS = seconds(started);

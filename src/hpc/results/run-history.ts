@@ -35,8 +35,9 @@ export function sweepLabel(overridesPerPoint: readonly (readonly string[])[]): s
 }
 
 /** `2026-12-02T12-06-31Z`: sortable and path-safe. */
+// Milliseconds kept: two invocations in one second must still sort by time, not by sweep name.
 function stamp(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return d.toISOString().replace(/:/g, '-');
 }
 
 /** Copies `files` (name -> path) into a new history folder, writes its `run.json`, points `latest` at it. */
@@ -76,7 +77,7 @@ export function listHistory(resultsDir: string): HistoryMeta[] {
   return readdirSync(runsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('.') && existsSync(join(runsDir, d.name, 'report.html')))
     .map((d) => readMeta(join(runsDir, d.name)))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => a.date.localeCompare(b.date) || a.name.localeCompare(b.name));
 }
 
 function readMeta(dir: string): HistoryMeta {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,16 +26,19 @@ describe('bench results', () => {
     expect(r.kind === 'invalid' && r.diagnostics[0]?.hint).toBe('run `bench report:pareto` first');
   });
 
-  it('exports metrics.arrow and per-run tables as CSV into results/export', async () => {
-    await writeArrowFile(join(root, 'results', 'metrics.arrow'), sweepMetricsToTable([
+  it('exports the latest invocation\'s tables as CSV into results/export/<its folder>', async () => {
+    const run = join(root, 'results', 'runs', '2026-01-01T00-00-00.000Z-all');
+    await writeArrowFile(join(run, 'metrics.arrow'), sweepMetricsToTable([
       { pointId: 'p', configHash: 'h', reps: 2, config: { scheduler: 'slurm' }, metrics: { makespan: { mean: 10, ci95: 1 } } },
     ]));
-    await writeArrowFile(join(root, 'results', 'runs', 'p-r0', 'jobs.arrow'), jobsToTable([
+    await writeArrowFile(join(run, 'jobs.arrow'), jobsToTable([
       { id: 7, user: 'u', submit: 0, start: 1, end: 2, cores: 1, nodes: 1, gpus: 0, state: 'completed', backfilled: true },
     ]));
+    await symlink(join('runs', '2026-01-01T00-00-00.000Z-all'), join(root, 'results', 'latest'));
     const r = await runResultsCommand(['--format=csv'], root);
-    expect(r).toEqual({ kind: 'exported', format: 'csv', files: ['results/export/metrics.csv', 'results/export/runs/p-r0/jobs.csv'] });
-    expect(await readFile(join(root, 'results/export/metrics.csv'), 'utf8')).toBe('point_id,config_hash,reps,scheduler,makespan,makespan_ci95\np,h,2,slurm,10,1\n');
-    expect(await readFile(join(root, 'results/export/runs/p-r0/jobs.csv'), 'utf8')).toContain('7,u,0,1,2,1,1,0,completed,true');
+    const out = 'results/export/2026-01-01T00-00-00.000Z-all';
+    expect(r).toEqual({ kind: 'exported', format: 'csv', files: [`${out}/metrics.csv`, `${out}/jobs.csv`] });
+    expect(await readFile(join(root, out, 'metrics.csv'), 'utf8')).toBe('point_id,config_hash,reps,scheduler,makespan,makespan_ci95\np,h,2,slurm,10,1\n');
+    expect(await readFile(join(root, out, 'jobs.csv'), 'utf8')).toContain('7,u,0,1,2,1,1,0,completed,true');
   });
 });

@@ -86,6 +86,8 @@ class Collector {
   readonly running = new Map<number, number>();
   polls = 0;
   private readonly missingSince = new Map<number, number>();
+  /** Completion records read before their job's id was known (see `poll`). */
+  private readonly records = new Map<number, JobcompRecord>();
   private lastQueue = '';
   private lastAsked = -Infinity;
 
@@ -124,10 +126,17 @@ class Collector {
     for (const j of rows) if (j.submit !== undefined && !this.squeueSubmits.has(j.slurmId)) this.squeueSubmits.set(j.slurmId, j.submit);
     await this.cancelUnrunnable(rows.filter((j) => submitted.has(j.slurmId) && j.state === 'PENDING' && isNeverRunsReason(j.reason)));
     const queued = new Map(rows.map((j) => [j.slurmId, j.state]));
+    // A job squeue lists again was not gone: its grace starts afresh when it next leaves.
+    for (const id of queued.keys()) this.missingSince.delete(id);
     const left = [...submitted].filter(([id, at]) => !this.completions.has(id) && at < asked && (!queued.has(id) || isTerminalState(queued.get(id) ?? '')));
     if (left.length === 0) return changed;
-    for (const rec of await this.o.source.collect(left.map(([id]) => id))) {
-      if (submitted.has(rec.slurmId)) this.completions.set(rec.slurmId, this.unrunnable.has(rec.slurmId) ? { ...rec, state: 'failed' } : rec);
+    // The log is read once, byte by byte: a line may belong to a job whose sbatch batch has not
+    // returned yet (slow hosts), so records wait here until their job is known, never dropped.
+    for (const rec of await this.o.source.collect(left.map(([id]) => id))) this.records.set(rec.slurmId, rec);
+    for (const [id, rec] of this.records) {
+      if (!submitted.has(id)) continue;
+      this.completions.set(id, this.unrunnable.has(id) ? { ...rec, state: 'failed' } : rec);
+      this.records.delete(id);
     }
     for (const [id] of left) {
       if (this.completions.has(id)) {

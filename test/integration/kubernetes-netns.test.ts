@@ -82,6 +82,15 @@ describe('Kubernetes + Volcano on netns hosts', () => {
     // Whole-second stamps, plus KWOK seeing a pod Running (and so starting its run-time clock) a
     // moment after it was: under a load of ~17 on 2 cores that lag reached 2.3 s.
     const slack = 3.5 / TIME_SCALE;
+    // The emulated kubelet ends a pod when it gets to it: never before its run time (less the
+    // 1 s stamp resolution), but a gang's last pod was seen ending 4.3 s late on this machine. The
+    // upper bound still tells a run time from one that counts the queue wait or the whole run.
+    const stamp = 1 / TIME_SCALE;
+    const lag = 10 / TIME_SCALE;
+    const ranFor = (ran: number, wanted: number, label: string) => {
+      expect(ran, label).toBeGreaterThanOrEqual(wanted - stamp);
+      expect(ran, label).toBeLessThanOrEqual(wanted + lag);
+    };
     expect(r.jobs.map((j) => j.id)).toEqual(specs.map((s) => s.id));
     for (const j of r.jobs) {
       const s = specs[j.id - 1] as JobSpec;
@@ -94,10 +103,10 @@ describe('Kubernetes + Volcano on netns hosts', () => {
       expect(j.gpus, label).toBe(s.gpus);
       if (j.id === 20) {
         expect(j.state, label).toBe('timeout');
-        expect(Math.abs(j.end - j.start - s.walltime), label).toBeLessThanOrEqual(slack);
+        ranFor(j.end - j.start, s.walltime, label);
       } else {
         expect(j.state, label).toBe('completed');
-        expect(Math.abs(j.end - j.start - s.runtime), label).toBeLessThanOrEqual(slack);
+        ranFor(j.end - j.start, s.runtime, label);
       }
     }
     // Scheduler-level series: Volcano's sessions and the API server's requests during the run.

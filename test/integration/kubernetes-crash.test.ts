@@ -19,6 +19,7 @@ import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { REPO } from './engine-project.js';
 import { KUBERNETES } from '../support/kubernetes.js';
 import { files, gate } from '../support/requirements.js';
+import { until } from '../support/wait.js';
 
 const { describe } = gate('Kubernetes crash test', [...KUBERNETES, ...files(join(REPO, 'dist/cli/main.js'))]);
 
@@ -96,15 +97,6 @@ function ledger(): string[] {
   }
 }
 
-async function poll<T>(what: string, f: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('kill -9 during a workload run on real Kubernetes + Volcano, then a rerun', () => {
   beforeAll(() => {
@@ -132,12 +124,12 @@ describe('kill -9 during a workload run on real Kubernetes + Volcano, then a rer
       }
     };
     const first = startBench();
-    const crashed = await poll('a pod Running on the first run\'s cluster', async () => {
+    const crashed = await until('a pod Running on the first run\'s cluster', async () => {
       if (first.child.exitCode !== null) throw new Error(`bench exited before any pod ran:\n${first.output()}`);
       watch();
       for (const s of clusters()) if (await podRunning(s)) return s;
       return undefined;
-    }, 300_000);
+    }, 300_000, 200);
     watch();
     first.child.kill('SIGKILL');
     expect(await first.exit).toBe('SIGKILL');
@@ -150,10 +142,10 @@ describe('kill -9 during a workload run on real Kubernetes + Volcano, then a rer
     expect(existsSync(join(head?.dir ?? '', 'k8s', 'etcd'))).toBe(true);
 
     const rerun = startBench();
-    const code = await poll('the rerun to exit', async () => {
+    const code = await until('the rerun to exit', async () => {
       watch();
       return rerun.child.exitCode ?? rerun.child.signalCode ?? undefined;
-    }, 400_000);
+    }, 400_000, 200);
     expect(code, rerun.output()).toBe(0);
     expect(processesIn(crashedLinks)).toEqual([]);
     expect(existsSync(join(head?.dir ?? '', 'k8s'))).toBe(false);

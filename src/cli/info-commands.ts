@@ -28,7 +28,9 @@ async function dispatch(args: CliArgs, p: Project): Promise<number> {
   const sel = selectTargets(p.graph, args.targets);
   if (sel.diagnostics.length) return printDiagnostics(unmatchedTargets(p, args.targets));
   const entries = p.store.loadEntries();
-  const plan = planRun(p.graph, sel.ids, { entries, inputsOf: p.inputsOf, codeOf: p.codeOf, outputExists: (d) => p.blobs.has(d), forced: new Set(args.force) });
+  const plan = planRun(p.graph, sel.ids, {
+    entries, inputsOf: p.inputsOf, codeOf: p.codeOf, outputExists: (d) => p.blobs.has(d), historyOf: (id, digest) => p.store.historyEntry(id, digest), forced: new Set(args.force),
+  });
   switch (args.command) {
     case 'list':
       for (const id of p.graph.order) {
@@ -37,7 +39,10 @@ async function dispatch(args: CliArgs, p: Project): Promise<number> {
       }
       return 0;
     case 'status':
-      for (const pt of plan.tasks) out(`${pt.action === 'skip' ? 'up-to-date' : pt.action === 'resource' ? 'resource' : 'stale'}  ${pt.id}  ${pt.action === 'run' ? formatReason(pt.reason) : ''}`.trimEnd());
+      for (const pt of plan.tasks) {
+        const state = pt.action === 'skip' ? 'up-to-date' : pt.action === 'resource' ? 'resource' : pt.action === 'restore' ? 'restore' : 'stale';
+        out(`${state}  ${pt.id}  ${pt.action === 'run' || pt.action === 'restore' ? formatReason(pt.reason) : ''}`.trimEnd());
+      }
       return 0;
     case 'graph': {
       if (!(args.format in GRAPH_FORMATS)) {

@@ -100,7 +100,9 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
   if (sel.diagnostics.length) return printDiagnostics(sel.diagnostics);
   const entries = store.loadEntries();
   const forced = new Set(args.force);
-  const plan = planRun(graph, sel.ids, { entries, inputsOf: project.inputsOf, codeOf: project.codeOf, outputExists: (d) => project.blobs.has(d), forced });
+  const plan = planRun(graph, sel.ids, {
+    entries, inputsOf: project.inputsOf, codeOf: project.codeOf, outputExists: (d) => project.blobs.has(d), historyOf: (id, digest) => store.historyEntry(id, digest), forced,
+  });
   if (args.dryRun) {
     // The plan renderer is a module a no-op run does not need.
     const { renderPlan } = await import('../engine/render/render-plan.js');
@@ -116,7 +118,7 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
   const emit = (e: RunEvent): void => {
     ndjson.sink(e);
     (tty?.sink ?? plain)?.(e);
-    if (e.kind === 'run-finished') upToDate = e.ran + e.skipped;
+    if (e.kind === 'run-finished') upToDate = e.ran + e.skipped + (e.restored ?? 0);
   };
   // The stamp describes the state this run starts from; a run that dies leaves none behind.
   const { bf, sw } = sources;

@@ -51,6 +51,55 @@ describe('bench --dry-run reasons', () => {
     expect(line(out, 'a:gen[default-r0]')).toContain('version-changed: 1 → 2');
   });
 
+  it('a task whose fingerprint was committed before is restored from the history, not run: the dry run says so and the run does it', () => {
+    p = makeProject(`${PRELUDE}
+export default {
+  tasks: [
+    { kind: 'artifact', name: 'a:gen', version: 1, inputs: ['in.txt'], reads: ['sched.window'],
+      async run(ctx) { mark(ctx, 'a ' + JSON.stringify(ctx.config)); writeFileSync(join(ctx.outDir, 'a.txt'), readFileSync(join(ctx.projectRoot, 'in.txt'), 'utf8') + JSON.stringify(ctx.config)); } },
+    { kind: 'artifact', name: 'b:use', version: 1, needs: ['a:gen'],
+      async run(ctx) { mark(ctx, 'b'); writeFileSync(join(ctx.outDir, 'b.txt'), readFileSync(join(ctx.deps['a:gen']![0]!.dir, 'a.txt'))); } },
+  ],
+} satisfies Benchfile;
+`);
+    p.write('in.txt', 'x');
+    expect(p.run(['sched.window=10']).code).toBe(0);
+    expect(p.run(['sched.window=50']).code).toBe(0);
+    expect(p.log()).toHaveLength(4);
+
+    // Switching back: both commits of window=10 are in the history, so nothing runs.
+    let out = p.run(['--dry-run', 'sched.window=10']).stdout;
+    expect(line(out, 'a:gen[default-r0]')).toMatch(/^restore\s+a:gen\[default-r0\]\s+config-changed: sched.window 50 → 10; the same fingerprint was committed at \S+: its output is taken back, not run$/);
+    expect(line(out, 'b:use[default-r0]')).toMatch(/^restore\s+b:use\[default-r0\]\s+dependency-changed: a:gen\[default-r0\]; the same fingerprint/);
+    expect(out).toMatch(/^task\s+run\s+skip\s+restore\s+resource\s+total/);
+    expect(out.trimEnd().split('\n').at(-1)).toBe('0 to run, 2 to restore from history, 0 up to date, 0 resources');
+
+    const r = p.run(['sched.window=10']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/done: 0 ran, 2 restored from history, 0 up to date, 0 failed/);
+    expect(p.log()).toHaveLength(4);
+    const skipped = p.events().filter((e) => e.kind === 'task-skipped' && e.reason?.kind === 'restored').map((e) => e.taskId);
+    expect(skipped.sort()).toEqual(['a:gen[default-r0]', 'b:use[default-r0]']);
+    expect(p.read('results/b-use/default-r0/b.txt')).toBe('x{"sched.window":10}');
+    out = p.run(['--dry-run', 'sched.window=10']).stdout;
+    expect(out.trimEnd().split('\n').at(-1)).toBe('0 to run, 2 up to date, 0 resources');
+
+    // An edit reverted: the input's old content was committed, so the revert restores as well.
+    p.write('in.txt', 'y');
+    expect(p.run(['sched.window=10']).code).toBe(0);
+    expect(p.log()).toHaveLength(6);
+    p.write('in.txt', 'x');
+    out = p.run(['--dry-run', 'sched.window=10']).stdout;
+    expect(line(out, 'a:gen[default-r0]')).toMatch(/^restore\s+\S+\s+input-changed: in.txt; the same fingerprint/);
+    expect(out.trimEnd().split('\n').at(-1)).toBe('0 to run, 2 to restore from history, 0 up to date, 0 resources');
+    expect(p.run(['sched.window=10']).stdout).toMatch(/done: 0 ran, 2 restored from history, 0 up to date/);
+    expect(p.log()).toHaveLength(6);
+
+    // --force is a request to run: nothing is restored.
+    out = p.run(['--dry-run', 'sched.window=50', '--force', 'a:gen']).stdout;
+    expect(line(out, 'a:gen[default-r0]')).toMatch(/^run\s+\S+\s+forced/);
+  });
+
   it('bench explain shows the fingerprint record and the difference from the last run', () => {
     p = makeProject(BF(1));
     p.write('in.txt', 'x');

@@ -25,7 +25,8 @@ export type RunEvent =
   | { kind: 'task-skipped'; at: number; taskId: string; reason: Reason }
   | { kind: 'resource-up'; at: number; taskId: string }
   | { kind: 'resource-down'; at: number; taskId: string; error?: string }
-  | { kind: 'run-finished'; at: number; ok: boolean; ran: number; skipped: number; failed: number; ms: number; cancelled?: boolean };
+  /** `restored`: tasks that took back an earlier commit instead of running (counted apart from `skipped`). */
+  | { kind: 'run-finished'; at: number; ok: boolean; ran: number; skipped: number; failed: number; ms: number; restored?: number; cancelled?: boolean };
 
 /** Receives every event in order. */
 export type EventSink = (event: RunEvent) => void;

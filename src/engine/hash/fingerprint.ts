@@ -53,6 +53,8 @@ export function fingerprintDigest(fp: Fingerprint): string {
 /** Why a task must run (or does not), in the kebab-case vocabulary shown by `--dry-run`. */
 export type Reason =
   | { kind: 'up-to-date' }
+  /** Not run: the same fingerprint was committed before (`finishedAt`) and that output was taken back. */
+  | { kind: 'restored'; finishedAt: number }
   | { kind: 'new' }
   | { kind: 'forced' }
   | { kind: 'version-changed'; old: string; new: string }
@@ -123,6 +125,8 @@ export function formatReason(r: Reason): string {
       return `code-changed: ${r.module}${r.more ? ` (and ${r.more} more)` : ''}`;
     case 'version-changed':
       return `version-changed: ${r.old} → ${r.new}`;
+    case 'restored':
+      return `restored: the same fingerprint was committed at ${new Date(r.finishedAt).toISOString()}; its output was taken back`;
     default:
       return r.kind;
   }

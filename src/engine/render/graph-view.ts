@@ -26,7 +26,7 @@ export interface GraphView {
 }
 
 /** Fill colours by status, shared so every format tells the same story. */
-export const STATUS_COLOR: Record<PlanAction, string> = { run: '#f4a261', skip: '#8ecae6', resource: '#b5e48c' };
+export const STATUS_COLOR: Record<PlanAction, string> = { run: '#f4a261', skip: '#8ecae6', restore: '#cdb4db', resource: '#b5e48c' };
 
 /** Builds the view of the tasks the plan needs; edges to tasks outside the plan are left out. */
 export function graphView(graph: TaskGraph, plan: Plan): GraphView {

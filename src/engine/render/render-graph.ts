@@ -26,7 +26,7 @@ export function renderGraph(graph: TaskGraph, plan: Plan, format: GraphFormat): 
   return render(graph, plan);
 }
 
-const MARK = { run: '●', skip: '✓', resource: '◆' } as const;
+const MARK = { run: '●', skip: '✓', restore: '↺', resource: '◆' } as const;
 
 /** One line per task in dependency order, indented by depth, with its action and reason. */
 function renderAscii(graph: TaskGraph, plan: Plan): string {

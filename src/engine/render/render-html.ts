@@ -106,7 +106,7 @@ export function renderHtml(graph: TaskGraph, plan: Plan): string {
       `<text>${lines}</text></g>`);
   }
   const count = (a: string): number => v.nodes.filter((n) => n.action === a).length;
-  const legend = (['run', 'skip', 'resource'] as const)
+  const legend = (['run', 'skip', 'restore', 'resource'] as const).filter((a) => a !== 'restore' || count(a) > 0)
     .map((a) => `<span style="background:${STATUS_COLOR[a]}">${a} (${count(a)})</span>`).join('');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>bench graph</title><style>${STYLE}</style></head>

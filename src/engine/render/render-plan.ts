@@ -6,26 +6,37 @@
  */
 import { formatReason, type Reason } from '../hash/fingerprint.js';
 import type { TaskGraph } from '../graph/task-graph.js';
-import type { Plan, PlanAction } from '../runner/plan.js';
+import type { Plan, PlanAction, PlannedTask } from '../runner/plan.js';
 
 /** Items of a list value shown before "and N more". */
 const LIST_HEAD = 3;
 /** A reason longer than this (in characters) is cut. */
 const MAX_REASON = 160;
-const ACTIONS: readonly PlanAction[] = ['run', 'skip', 'resource'];
+const ACTIONS: readonly PlanAction[] = ['run', 'skip', 'restore', 'resource'];
+/** Columns shown: `restore` only when some task restores, so the common table stays as it was. */
+function shownActions(total: Record<PlanAction, number>): PlanAction[] {
+  return ACTIONS.filter((a) => a !== 'restore' || total.restore > 0);
+}
 
 /** The full dry-run text: count table, details, totals. */
 export function renderPlan(graph: TaskGraph, plan: Plan): string {
   // Most tasks of a large sweep are up to date: their reason's text is made once, not per task.
   const upToDate = briefReason({ kind: 'up-to-date' });
   const details = plan.tasks.map((p) =>
-    `${p.action.padEnd(8)} ${p.id}  ${p.action === 'resource' ? 'brought up if a dependent runs' : p.reason.kind === 'up-to-date' ? upToDate : briefReason(p.reason)}`);
+    `${p.action.padEnd(8)} ${p.id}  ${p.action === 'resource' ? 'brought up if a dependent runs' : p.reason.kind === 'up-to-date' ? upToDate : p.action === 'restore' ? restoreReason(p) : briefReason(p.reason)}`);
   const c = countActions(plan);
-  return `${renderPlanStats(graph, plan)}\n${details.join('\n')}\n\n${c.run} to run, ${c.skip} up to date, ${c.resource} resources\n`;
+  const restore = c.restore ? `${c.restore} to restore from history, ` : '';
+  return `${renderPlanStats(graph, plan)}\n${details.join('\n')}\n\n${c.run} to run, ${restore}${c.skip} up to date, ${c.resource} resources\n`;
+}
+
+/** Why a restore does not run: what changed since the latest commit, and the earlier commit that fits. */
+function restoreReason(p: PlannedTask): string {
+  const when = p.restored ? new Date(p.restored.finishedAt).toISOString() : 'before';
+  return `${briefReason(p.reason)}; the same fingerprint was committed at ${when}: its output is taken back, not run`;
 }
 
 function countActions(plan: Plan): Record<PlanAction, number> {
-  const counts = { run: 0, skip: 0, resource: 0 };
+  const counts = { run: 0, skip: 0, restore: 0, resource: 0 };
   for (const p of plan.tasks) counts[p.action]++;
   return counts;
 }
@@ -40,17 +51,18 @@ export function renderPlanStats(graph: TaskGraph, plan: Plan): string {
   for (const p of plan.tasks) {
     const name = graph.tasks.get(p.id)?.name ?? p.id;
     let row = rows.get(name);
-    if (!row) rows.set(name, (row = { counts: { run: 0, skip: 0, resource: 0 }, why: undefined }));
+    if (!row) rows.set(name, (row = { counts: { run: 0, skip: 0, restore: 0, resource: 0 }, why: undefined }));
     row.counts[p.action]++;
     if (p.action === 'run') (row.why ??= new Map()).set(p.reason.kind, (row.why.get(p.reason.kind) ?? 0) + 1);
   }
   const total = countActions(plan);
-  const table: string[][] = [['task', ...ACTIONS, 'total', 'why (runs)']];
+  const shown = shownActions(total);
+  const table: string[][] = [['task', ...shown, 'total', 'why (runs)']];
   for (const [name, r] of rows) {
     const why = [...(r.why ?? [])].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
-    table.push([name, ...ACTIONS.map((a) => String(r.counts[a])), String(sum(r.counts)), why]);
+    table.push([name, ...shown.map((a) => String(r.counts[a])), String(sum(r.counts)), why]);
   }
-  table.push(['total', ...ACTIONS.map((a) => String(total[a])), String(sum(total)), '']);
+  table.push(['total', ...shown.map((a) => String(total[a])), String(sum(total)), '']);
   // A loop, not Math.max(...column): a column of 10^5 cells is too many arguments for a call.
   const widths = (table[0] as string[]).map(() => 0);
   for (const row of table) for (let i = 0; i < row.length; i++) widths[i] = Math.max(widths[i] as number, (row[i] as string).length);
@@ -60,7 +72,7 @@ export function renderPlanStats(graph: TaskGraph, plan: Plan): string {
 }
 
 function sum(counts: Record<PlanAction, number>): number {
-  return counts.run + counts.skip + counts.resource;
+  return counts.run + counts.skip + counts.restore + counts.resource;
 }
 
 /**

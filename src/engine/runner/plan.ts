@@ -6,17 +6,25 @@
  */
 import type { CacheEntry } from '../cache/sqlite-store.js';
 import { sha256Hex } from '../hash/canonical-json.js';
-import { explainMiss, fingerprintJson, type Fingerprint, type Reason } from '../hash/fingerprint.js';
+import { explainMiss, fingerprintDigest, fingerprintJson, type Fingerprint, type Reason } from '../hash/fingerprint.js';
 import type { Task, TaskGraph, TaskId } from '../graph/task-graph.js';
 import { closureOf } from '../graph/select-targets.js';
 
-/** `run`: execute; `skip`: cached and up to date; `resource`: brought up lazily if a dependent runs. */
-export type PlanAction = 'run' | 'skip' | 'resource';
+/**
+ * `run`: execute; `skip`: cached and up to date; `restore`: stale against the latest commit, but
+ * this very fingerprint was committed before and its output is still stored, so that output is
+ * taken back instead of running (a sweep switched back, an edit reverted); `resource`: brought up
+ * lazily if a dependent runs.
+ */
+export type PlanAction = 'run' | 'skip' | 'restore' | 'resource';
 
 export interface PlannedTask {
   id: TaskId;
   action: PlanAction;
+  /** Why it runs; for `restore`, why the latest commit does not fit (the earlier one does). */
   reason: Reason;
+  /** For `restore`: the earlier commit taken back. */
+  restored?: CacheEntry;
   /** Known when every dependency is up to date; otherwise computed when the task is reached. */
   fingerprint: Fingerprint | undefined;
 }
@@ -37,6 +45,8 @@ export interface PlanInputs {
   codeOf?(task: Task): Record<string, string>;
   /** Whether a committed output with this digest is present in the store. */
   outputExists(outputDigest: string): boolean;
+  /** An earlier commit of the task with this fingerprint digest (the cache's history); none given means no history. */
+  historyOf?(taskId: TaskId, digest: string): CacheEntry | undefined;
   forced: Set<string>;
 }
 
@@ -73,6 +83,17 @@ export function decideTask(task: Task, fp: Fingerprint, entry: CacheEntry | unde
   return { action: 'run', reason: why ?? { kind: 'new' } };
 }
 
+/**
+ * The earlier commit a stale task takes back, if any: not when forced (the user asked for a run)
+ * nor when it was never committed (`new`: no history to look in, and a first run of 10^5 tasks
+ * must not pay a query each).
+ */
+export function restorable(id: TaskId, fp: Fingerprint, reason: Reason, inp: Pick<PlanInputs, 'outputExists' | 'historyOf'>): CacheEntry | undefined {
+  if (reason.kind === 'forced' || reason.kind === 'new' || !inp.historyOf) return undefined;
+  const old = inp.historyOf(id, fingerprintDigest(fp));
+  return old?.outputDigest && inp.outputExists(old.outputDigest) ? old : undefined;
+}
+
 /** Plans every task the targets need. */
 export function planRun(graph: TaskGraph, targets: TaskId[], inp: PlanInputs): Plan {
   const tasks: PlannedTask[] = [];
@@ -83,6 +104,7 @@ export function planRun(graph: TaskGraph, targets: TaskId[], inp: PlanInputs): P
     if (!p) return undefined;
     if (p.action === 'resource') return '';
     if (p.action === 'run') return undefined;
+    if (p.action === 'restore') return p.restored?.outputDigest ?? undefined;
     return inp.entries.get(id)?.outputDigest ?? undefined;
   };
   for (const id of closureOf(graph, targets)) {
@@ -93,7 +115,8 @@ export function planRun(graph: TaskGraph, targets: TaskId[], inp: PlanInputs): P
       const fp = fingerprintOf(task, inp.inputsOf(task), depDigest, inp.codeOf?.(task));
       if (fp) {
         const { action, reason } = decideTask(task, fp, inp.entries.get(id), inp);
-        planned = { id, action, reason, fingerprint: fp };
+        const restored = action === 'run' ? restorable(id, fp, reason, inp) : undefined;
+        planned = restored ? { id, action: 'restore', reason, restored, fingerprint: fp } : { id, action, reason, fingerprint: fp };
       } else {
         const changed = task.deps.find((d) => byId.get(d)?.action === 'run') as string;
         const forced = inp.forced.has(id) || inp.forced.has(task.name);

@@ -12,17 +12,18 @@ import { failureOf } from './executor.js';
 import type { ResourcePool } from './resource-pool.js';
 import type { RunOptions } from './run-graph.js';
 import { makeContext } from './task-context.js';
+import { restorable } from './plan.js';
 
 /**
  * A task whose fingerprint was committed before (by a wider or narrower sweep, whose latest entry
  * has since been replaced) takes that output back instead of running again.
  */
 export function restoreFromHistory(o: RunOptions, id: TaskId, fp: Fingerprint, d: { action: 'run' | 'skip'; reason: Reason }): { action: 'run' | 'skip'; reason: Reason } {
-  if (d.action === 'skip' || d.reason.kind === 'forced' || d.reason.kind === 'new') return d;
-  const old = o.store.historyEntry(id, fingerprintDigest(fp));
-  if (!old?.outputDigest || !o.blobs.has(old.outputDigest)) return d;
+  if (d.action === 'skip') return d;
+  const old = restorable(id, fp, d.reason, { outputExists: (x) => o.blobs.has(x), historyOf: (t, digest) => o.store.historyEntry(t, digest) });
+  if (!old) return d;
   o.store.putEntry({ ...old, finishedAt: Date.now() });
-  return { action: 'skip', reason: { kind: 'up-to-date' } };
+  return { action: 'skip', reason: { kind: 'restored', finishedAt: old.finishedAt } };
 }
 
 export async function runWithRetries(o: RunOptions, task: Task, fp: Fingerprint, reason: Reason, pool: ResourcePool, dirOf: (id: TaskId) => string, outputs: Map<TaskId, string>): Promise<TaskOutcome> {

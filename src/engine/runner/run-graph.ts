@@ -55,6 +55,8 @@ export interface RunSummary {
   cancelled: boolean;
   ran: number;
   skipped: number;
+  /** Tasks that took back an earlier commit from the history instead of running (not in `skipped`). */
+  restored: number;
   failed: number;
   outcomes: Map<TaskId, TaskOutcome>;
   /** Committed output digest of each finished artifact instance. */
@@ -63,7 +65,8 @@ export interface RunSummary {
 
 /** Runs the plan to completion (or first failure without keepGoing, or abort). */
 export async function runGraph(o: RunOptions): Promise<RunSummary> {
-  if (o.plan.tasks.every((p) => p.action !== 'run')) return upToDate(o);
+  // Restores commit rows (the latest entry becomes the earlier one), so only all-skip is a no-op.
+  if (o.plan.tasks.every((p) => p.action === 'skip' || p.action === 'resource')) return upToDate(o);
   const start = Date.now();
   const jobs = Math.max(1, o.jobs ?? availableParallelism());
   const cpuBudget = o.budget?.cpus ?? availableParallelism();
@@ -93,6 +96,7 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
     if (deps.length === 0) ready.push(id);
   }
   o.emit({ kind: 'run-started', at: start, total: artifacts.length, toRun: artifacts.filter((id) => o.plan.byId.get(id)?.action === 'run').length });
+  let restored = 0;
   let running = 0;
   let away = 0;
   const inUse = { cpus: 0, memoryMiB: 0, pools: new Map<string, number>() };
@@ -201,8 +205,9 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
     if (decision.action === 'skip') {
       o.store.release(id, process.pid);
       outputs.set(id, o.store.getEntry(id)?.outputDigest as string);
-      skipped++;
-      o.emit({ kind: 'task-skipped', at: Date.now(), taskId: id, reason: planned?.reason.kind === 'up-to-date' ? planned.reason : { kind: 'up-to-date' } });
+      if (decision.reason.kind === 'restored') restored++;
+      else skipped++;
+      o.emit({ kind: 'task-skipped', at: Date.now(), taskId: id, reason: decision.reason });
       finish(id, 'cached');
       return 'done';
     }
@@ -244,8 +249,8 @@ export async function runGraph(o: RunOptions): Promise<RunSummary> {
   await pool.downAll();
   o.store.locks.releaseLocksExcept(new Set());
   const cancelled = o.signal.aborted;
-  o.emit({ kind: 'run-finished', at: Date.now(), ok: failed === 0 && !cancelled && !stop, ran, skipped, failed, ms: Date.now() - start, ...(cancelled ? { cancelled } : {}) });
-  return { ok: failed === 0 && !cancelled, cancelled, ran, skipped, failed, outcomes, outputs };
+  o.emit({ kind: 'run-finished', at: Date.now(), ok: failed === 0 && !cancelled && !stop, ran, skipped, failed, ms: Date.now() - start, ...(restored ? { restored } : {}), ...(cancelled ? { cancelled } : {}) });
+  return { ok: failed === 0 && !cancelled, cancelled, ran, skipped, restored, failed, outcomes, outputs };
 }
 
 /** The lock a resource instance holds, from its def's `exclusive` and its config slice. */
@@ -274,5 +279,5 @@ function upToDate(o: RunOptions): RunSummary {
   }
   o.emit({ kind: 'run-started', at: start, total: skipped, toRun: 0 });
   o.emit({ kind: 'run-finished', at: Date.now(), ok: true, ran: 0, skipped, failed: 0, ms: Date.now() - start });
-  return { ok: true, cancelled: false, ran: 0, skipped, failed: 0, outcomes, outputs };
+  return { ok: true, cancelled: false, ran: 0, skipped, restored: 0, failed: 0, outcomes, outputs };
 }

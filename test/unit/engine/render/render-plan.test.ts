@@ -41,6 +41,24 @@ describe('dry-run plan text', () => {
     expect(lines.at(-1)).toBe('3 to run, 2 up to date, 2 resources');
   });
 
+  it('shows a restore column, line and count only when some task takes back an earlier commit', () => {
+    const { graph, plan } = fixture([
+      ['gen[a]', 'restore', { kind: 'config-changed', keyPath: 'w', old: 50, new: 10 }],
+      ['gen[b]', 'skip', { kind: 'up-to-date' }],
+      ['use[a]', 'run', { kind: 'new' }],
+    ]);
+    (plan.byId.get('gen[a]') as PlannedTask).restored = { taskId: 'gen[a]', status: 'done', digest: 'd', fingerprintJson: '{}', outputDigest: 'o', finishedAt: Date.UTC(2026, 0, 2) };
+    const lines = renderPlan(graph, plan).trimEnd().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      'task   run  skip  restore  resource  total  why (runs)',
+      'gen      0     1        1         0      2',
+      'use      1     0        0         0      1  new 1',
+      'total    1     1        1         0      3',
+    ]);
+    expect(lines).toContain('restore  gen[a]  config-changed: w 50 → 10; the same fingerprint was committed at 2026-01-02T00:00:00.000Z: its output is taken back, not run');
+    expect(lines.at(-1)).toBe('1 to run, 1 to restore from history, 1 up to date, 0 resources');
+  });
+
   it('summarises a changed list by its length and the first few items removed or added', () => {
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `p${i}-r0`);
     const text = briefReason({ kind: 'config-changed', keyPath: 'points', old: ids(81), new: ids(54) });

@@ -4,13 +4,15 @@
  * all come from these lists.
  */
 import type { ClientKind, ServiceKind } from './kind.js';
+import { inferenceClient } from './kinds/inference-load.js';
+import { inferenceService } from './kinds/inference.js';
 import { nginxService } from './kinds/nginx.js';
 import { redisBenchmarkClient } from './kinds/redis-benchmark.js';
 import { redisService } from './kinds/redis.js';
 import { wrkClient } from './kinds/wrk.js';
 
-export const SERVICES = [redisService, nginxService] as const;
-export const CLIENTS = [redisBenchmarkClient, wrkClient] as const;
+export const SERVICES = [redisService, nginxService, inferenceService] as const;
+export const CLIENTS = [redisBenchmarkClient, wrkClient, inferenceClient] as const;
 
 /** Allowed `service.kind` / `client.kind` values (with `none`, the groups' default). */
 export const SERVICE_KINDS: readonly string[] = ['none', ...SERVICES.map((s) => s.kind)];

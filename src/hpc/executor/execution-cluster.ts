@@ -4,8 +4,8 @@
  * SLURM backend as a benchmark run uses them) for the run and takes it down afterwards; the hosts
  * see this machine's filesystem, so staging and job files go through it. A coordinator killed
  * with its cluster up leaves `cache/executor-cluster.json`: the next run with the same settings
- * adopts that cluster (its jobs keep running) instead of destroying it. `provider: ssh` (an
- * existing cluster) is not built yet.
+ * adopts that cluster (its jobs keep running) instead of destroying it. `provider: ssh` is an
+ * existing cluster reached at its login node (`ssh-cluster.ts`): nothing is brought up or down.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,12 +20,16 @@ import type { BackendContext, Cluster, SchedulerHandle, Topology } from '../back
 import { Remote } from '../remote/remote.js';
 import { SshPool } from '../remote/ssh-pool.js';
 import type { SlurmExecutorConfig } from './executor-schema.js';
+import { SharedFiles, type JobFiles } from './job-files.js';
+import { openSshCluster } from './ssh-cluster.js';
 
-/** A live cluster to submit to, with the directory its hosts and this process both see. */
+/** A live cluster to submit to, and where its job files live. */
 export interface ExecutionCluster {
   remote: Remote;
-  /** Staging and job files, at the same path on this machine and on every compute host. */
-  dir: string;
+  /** Staging and job files, and how they reach the hosts. */
+  files: JobFiles;
+  /** The `node` a job runs `bench` with on the compute hosts. */
+  node: string;
   /** Whether it was a killed coordinator's cluster, taken over with its jobs. */
   adopted: boolean;
   close(): Promise<void>;
@@ -43,7 +47,7 @@ interface ClusterRecord {
 
 /** Brings the execution cluster up (or adopts a dead coordinator's); `close` takes it down. */
 export async function openExecutionCluster(cfg: SlurmExecutorConfig, o: { cacheDir: string; log: Logger; signal: AbortSignal }): Promise<ExecutionCluster> {
-  if (cfg.provider !== 'netns') throw new Error('executor.provider=ssh (an existing cluster) is not built yet; use executor.provider=netns');
+  if (cfg.provider === 'ssh') return openSshCluster(cfg, o);
   const dir = cfg.shared_dir ?? cfg.remote_cache_dir ?? join(o.cacheDir, 'executor');
   // The provider's own state dir: a cluster a killed coordinator left is found by `bench gc` and
   // by the next run on this cache (owners that are dead only), like a benchmark cluster.
@@ -81,7 +85,8 @@ export async function openExecutionCluster(cfg: SlurmExecutorConfig, o: { cacheD
       throw e;
     }
   }
-  return { remote: new Remote(pool, handle.cluster, o.signal), dir, adopted, close };
+  // The hosts see this machine's filesystem: the directory is shared as it is.
+  return { remote: new Remote(pool, handle.cluster, o.signal), files: new SharedFiles(dir), node: cfg.node ?? process.execPath, adopted, close };
 }
 
 function writeRecord(file: string, rec: ClusterRecord): void {

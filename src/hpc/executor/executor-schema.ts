@@ -12,8 +12,15 @@ export const LocalExecutorSchema = closedObject({ kind: z.literal('local') });
 export const SlurmExecutorSchema = closedObject({
   kind: z.literal('slurm'),
   provider: z.enum(['netns', 'ssh']),
-  /** netns: compute hosts to bring up; ssh: the login node(s). */
-  hosts: z.union([count, z.array(z.string().min(1))]),
+  /** netns: compute hosts to bring up; ssh: the login node(s), the first one used. */
+  hosts: z.union([count, z.array(z.string().min(1)).min(1)]),
+  /** ssh: who logs in, with which private key, on which port; host keys from `known_hosts`. */
+  user: opt(z.string().min(1).nullable()),
+  key: opt(z.string().min(1).nullable()),
+  port: opt(z.number().int().min(1).max(65535)),
+  known_hosts: opt(z.string().min(1).nullable()),
+  /** The Node 20 a job runs `bench` with on the compute hosts; null: this one (netns), `node` on PATH (ssh). */
+  node: opt(z.string().min(1).nullable()),
   subnet: opt(subnet),
   bridge: opt(z.string().min(1).max(15)),
   host_cpus: opt(count),

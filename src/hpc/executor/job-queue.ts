@@ -2,15 +2,18 @@
  * Submits prepared job directories to SLURM and reports when each has ended. Directories that
  * become ready within `array_window_ms` of each other (up to `array_max`) go out as one job
  * array, so a wave of ready tasks costs one sbatch. A job has ended when its batch script wrote
- * `exit` (read through the shared filesystem, cheap to poll); squeue, asked less often, finds
- * jobs that ended without writing it (time limit, cancelled, node failure).
+ * `exit` (a stat on a shared filesystem; one command per poll for all live jobs over SSH);
+ * squeue, asked less often, finds jobs that ended without writing it (time limit, cancelled).
+ * Jobs are submitted with `--requeue`: a job whose node is lost goes back to the queue and
+ * runs again from a clean result area (the batch script clears it), not as a failure.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Logger } from '../../engine/graph/task-def.js';
 import { shellQuote } from '../remote/quote.js';
 import type { Remote } from '../remote/remote.js';
 import { isTerminalState } from '../backends/slurm/squeue.js';
+import type { ExitLine, JobFiles } from './job-files.js';
 import { JOB_FILES } from './task-spec.js';
 
 /** How a job ended, as far as the queue can tell. */
@@ -26,6 +29,8 @@ export interface JobRequest {
   /** Fingerprint digest: the job name and comment carry it. */
   digest: string;
   cpus: number;
+  /** sbatch --mem, MiB; SLURM's default when undefined. */
+  memoryMiB: number | undefined;
   /** SLURM time limit, minutes; none when undefined. */
   minutes: number | undefined;
 }
@@ -38,9 +43,11 @@ interface Entry extends JobRequest {
 
 export interface JobQueueOptions {
   remote: Remote;
+  /** Where job and batch directories live, and how they reach the hosts. */
+  files: JobFiles;
   /** Command that runs `bench` on a compute host (node and the staged bin/bench.js). */
   bench: string[];
-  /** Where batch scripts and their SLURM output go (seen by the hosts). */
+  /** Where batch scripts are built (local; their SLURM output is written beside them on the cluster). */
   batchDir: string;
   partition?: string | null | undefined;
   account?: string | null | undefined;
@@ -51,7 +58,8 @@ export interface JobQueueOptions {
 
 /** How long a job may be out of squeue (or terminal there) without its `exit` file. */
 const GONE_GRACE_MS = 20_000;
-const EXIT_POLL_MS = 200;
+/** Exit files are polled this often: a stat each on a shared filesystem, one SSH command over SFTP. */
+const EXIT_POLL_MS = { shared: 200, sftp: 1_000 };
 const SQUEUE_EVERY_MS = 2_000;
 
 export class JobQueue {
@@ -65,7 +73,7 @@ export class JobQueue {
   /** The sbatch calls under way; what becomes ready meanwhile waits for them and goes out as one array. */
   private submitting: Promise<void> | undefined;
   /** What submission cost: sbatch calls (one per array), tasks submitted, ms spent in sbatch. */
-  readonly stats = { arrays: 0, tasks: 0, sbatchMs: 0 };
+  readonly stats = { arrays: 0, tasks: 0, sbatchMs: 0, pushMs: 0, pollMs: 0 };
 
   constructor(private readonly o: JobQueueOptions) {}
 
@@ -136,7 +144,7 @@ export class JobQueue {
   private async sendPending(): Promise<void> {
     const groups = new Map<string, Entry[]>();
     for (const e of this.pending.splice(0)) {
-      const key = `${e.cpus}/${e.minutes ?? ''}`;
+      const key = `${e.cpus}/${e.memoryMiB ?? ''}/${e.minutes ?? ''}`;
       groups.set(key, [...(groups.get(key) ?? []), e]);
     }
     const arrays: Entry[][] = [];
@@ -148,20 +156,31 @@ export class JobQueue {
     const first = entries[0];
     if (!first || this.closed) return;
     const dir = join(this.o.batchDir, `b${process.pid}-${Date.now()}-${this.batches++}`);
+    const files = this.o.files;
+    const on = (p: string): string => files.toCluster(p);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'dirs'), entries.map((e) => `${e.dir}\n`).join(''));
-    writeFileSync(join(dir, 'job.sh'), batchScript(join(dir, 'dirs'), this.o.bench), { mode: 0o755 });
+    writeFileSync(join(dir, 'dirs'), entries.map((e) => `${on(e.dir)}\n`).join(''));
+    writeFileSync(join(dir, 'job.sh'), batchScript(on(join(dir, 'dirs')), this.o.bench), { mode: 0o755 });
+    const t0 = Date.now();
+    try {
+      await files.push([dir, ...entries.map((e) => e.dir)]);
+    } catch (err) {
+      for (const e of entries) e.resolve({ kind: 'rejected', message: `sending the job files failed: ${(err as Error).message}` });
+      return;
+    }
+    this.stats.pushMs += Date.now() - t0;
     const argv = [
-      'sbatch', '--parsable', `--job-name=bench-x-${first.digest.slice(0, 16)}`,
+      'sbatch', '--parsable', '--requeue', `--job-name=bench-x-${first.digest.slice(0, 16)}`,
       `--comment=${arrayComment(dir, entries.map((e) => e.digest))}`,
-      `--array=0-${entries.length - 1}`, `--cpus-per-task=${first.cpus}`, `--chdir=${dir}`, `--output=${dir}/slurm-%A_%a.out`,
+      `--array=0-${entries.length - 1}`, `--cpus-per-task=${first.cpus}`, `--chdir=${on(dir)}`, `--output=${on(dir)}/slurm-%A_%a.out`,
+      ...(first.memoryMiB !== undefined ? [`--mem=${first.memoryMiB}M`] : []),
       ...(first.minutes !== undefined ? [`--time=${first.minutes}`] : []),
       ...(this.o.partition ? [`--partition=${this.o.partition}`] : []), ...(this.o.account ? [`--account=${this.o.account}`] : []),
-      join(dir, 'job.sh'),
+      on(join(dir, 'job.sh')),
     ];
-    const t0 = Date.now();
+    const t1 = Date.now();
     const r = await this.o.remote.exec(this.o.remote.head, argv).catch((e: unknown) => ({ code: -1, stdout: '', stderr: String(e) }));
-    this.stats.sbatchMs += Date.now() - t0;
+    this.stats.sbatchMs += Date.now() - t1;
     const id = /^(\d+)/.exec(r.stdout.trim())?.[1];
     if (r.code !== 0 || !id) {
       for (const e of entries) e.resolve({ kind: 'rejected', message: `sbatch failed (exit ${String(r.code)}): ${r.stderr.trim() || r.stdout.trim()}` });
@@ -186,13 +205,19 @@ export class JobQueue {
       void this.poll().finally(() => {
         if (this.live.size) this.pollSoon();
       });
-    }, EXIT_POLL_MS);
+    }, EXIT_POLL_MS[this.o.files.kind]);
   }
 
   private async poll(): Promise<void> {
+    const t0 = Date.now();
+    const ended = await this.o.files.exits([...this.live].map((e) => e.dir)).catch((err: unknown) => {
+      this.o.log.debug(`executor: reading exit files: ${String(err)}`);
+      return new Map<string, ExitLine>();
+    });
+    this.stats.pollMs += Date.now() - t0;
     for (const e of [...this.live]) {
-      const end = readExit(e);
-      if (end) e.resolve(end);
+      const x = ended.get(e.dir);
+      if (x) e.resolve({ kind: 'exited', ...x, slurmId: e.slurmId ?? '' });
     }
     if (!this.live.size || Date.now() - this.lastSqueue < SQUEUE_EVERY_MS) return;
     this.lastSqueue = Date.now();
@@ -210,7 +235,7 @@ export class JobQueue {
       }
       e.goneSince ??= now;
       // The exit file is written just before the job ends; give the filesystem time to show it.
-      if (now - e.goneSince > GONE_GRACE_MS) e.resolve(readExit(e) ?? { kind: 'lost', state: state ?? 'gone from squeue', slurmId: e.slurmId ?? '' });
+      if (now - e.goneSince > GONE_GRACE_MS) e.resolve({ kind: 'lost', state: state ?? 'gone from squeue', slurmId: e.slurmId ?? '' });
     }
   }
 }
@@ -228,20 +253,14 @@ export function arrayComment(batchDir: string, digests: string[]): string {
 /** Stays below SLURM's limit on string fields of a submission (sbatch refuses longer ones). */
 const COMMENT_MAX = 1000;
 
-/** How the job in `dir` ended, from its exit file, or undefined while it has none. */
-export function readExit(e: { dir: string; slurmId?: string }): Extract<JobEnd, { kind: 'exited' }> | undefined {
-  const file = join(e.dir, JOB_FILES.exit);
-  if (!existsSync(file)) return undefined;
-  const [code, host] = readFileSync(file, 'utf8').trim().split(' ');
-  return { kind: 'exited', code: Number(code), host: host ?? '?', slurmId: e.slurmId ?? '' };
-}
-
 /** The array's batch script: the element's job directory is line SLURM_ARRAY_TASK_ID + 1 of `dirs`. */
 export function batchScript(dirsFile: string, bench: string[]): string {
   const cmd = bench.map(shellQuote).join(' ');
   return [
     '#!/bin/sh',
     `d=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${shellQuote(dirsFile)})`,
+    // A requeued job (its node was lost) starts again from nothing the first attempt left.
+    `rm -rf "$d/${JOB_FILES.out}" "$d/${JOB_FILES.log}" "$d/${JOB_FILES.error}" "$d/${JOB_FILES.manifest}" "$d/${JOB_FILES.exit}"`,
     `${cmd} exec-task "$d/${JOB_FILES.spec}" >"$d/${JOB_FILES.stdout}" 2>"$d/${JOB_FILES.stderr}"`,
     'rc=$?',
     `printf '%s %s\\n' "$rc" "$(hostname)" >"$d/${JOB_FILES.exit}.tmp" && mv "$d/${JOB_FILES.exit}.tmp" "$d/${JOB_FILES.exit}"`,

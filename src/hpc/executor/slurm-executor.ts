@@ -14,8 +14,10 @@ import type { Task } from '../../engine/graph/task-graph.js';
 import { failureOf, type AttemptInfo, type Executor, type TaskRun } from '../../engine/runner/executor.js';
 import type { SlurmExecutorConfig } from './executor-schema.js';
 import { openExecutionCluster, type ExecutionCluster } from './execution-cluster.js';
-import { JobQueue, readExit, type JobEnd } from './job-queue.js';
+import type { JobFiles } from './job-files.js';
+import { JobQueue, type JobEnd } from './job-queue.js';
 import { ownerAlive } from '../backends/owner.js';
+import { stageOverSftp } from './stage-over-sftp.js';
 import { stageProject, type StagedProject } from './stage-project.js';
 import { digestTree, JOB_FILES, manifestMismatches, type OutputManifest, type SpecDep, type TaskSpec } from './task-spec.js';
 
@@ -60,26 +62,35 @@ export class SlurmExecutor implements Executor {
       return { ...f, reason: 'resource-failed', error: `SLURM executor: ${f.error}` };
     }
     const digest = info?.digest ?? randomBytes(16).toString('hex');
-    const dir = join(s.cluster.dir, 'jobs', digest);
+    const files = s.cluster.files;
+    const dir = join(files.localRoot, 'jobs', digest);
     const t0 = Date.now();
-    const left = s.cluster.adopted ? leftByKilledRun(dir) : undefined;
+    const left = s.cluster.adopted ? await leftByKilledRun(dir, files) : undefined;
     if (left) ctx.log.info(`adopted SLURM job ${left.slurmId} of a killed run (${left.kind === 'exited' ? 'finished' : 'still running'})`);
     else writeJobDir(dir, { task, ctx, staged: s.staged, info });
     this.times.prepare += Date.now() - t0;
     const cpus = Math.min(Math.max(1, Math.ceil(task.def.uses?.cpus ?? 1)), this.o.config.host_cpus ?? 2);
     const minutes = timeoutMs === undefined ? undefined : Math.max(1, Math.ceil(timeoutMs / 60_000));
+    const mem = task.def.uses?.memoryMiB;
+    const req = { dir, digest, cpus, minutes, memoryMiB: mem === undefined ? undefined : Math.max(1, Math.ceil(mem)) };
     const t1 = Date.now();
-    let end = left?.kind === 'exited' ? left : await s.queue.submit({ dir, digest, cpus, minutes }, ctx.signal, left?.slurmId);
+    let end = left?.kind === 'exited' ? left : await s.queue.submit(req, ctx.signal, left?.slurmId);
     if (left?.kind === 'running' && end.kind === 'lost') {
       // It did not survive its coordinator after all: run the task afresh.
       writeJobDir(dir, { task, ctx, staged: s.staged, info });
-      end = await s.queue.submit({ dir, digest, cpus, minutes }, ctx.signal);
+      end = await s.queue.submit(req, ctx.signal);
     }
     const t2 = Date.now();
     this.times.inSlurm.push(t2 - t1);
+    if (end.kind === 'exited' || end.kind === 'lost') {
+      // A lost job may have left its stderr; a failure to fetch it must not hide how it ended.
+      await files.pull(dir).catch((e: unknown) => {
+        if (end.kind === 'exited') throw e;
+      });
+    }
     const run = collect(dir, end, ctx);
     this.times.collect += Date.now() - t2;
-    if (run.kind === 'ok') rmSync(dir, { recursive: true, force: true });
+    if (run.kind === 'ok') await files.remove(dir);
     return run;
   }
 
@@ -88,19 +99,20 @@ export class SlurmExecutor implements Executor {
     const s = await this.session?.catch(() => undefined);
     if (!s) return;
     await s.queue.close();
-    this.o.log.info(this.summary(s.queue.stats));
+    this.o.log.info(this.summary(s.queue.stats, s.cluster.files));
     await s.cluster.close();
   }
 
   /** One line: tasks, arrays, and the coordinator's cost per task by phase. */
-  private summary(q: { arrays: number; tasks: number; sbatchMs: number }): string {
+  private summary(q: JobQueue['stats'], files: JobFiles): string {
     const t = this.times;
     const n = Math.max(1, q.tasks);
     const per = (ms: number): string => `${(ms / n).toFixed(1)} ms`;
     const sorted = [...t.inSlurm].sort((a, b) => a - b);
     const median = sorted.length ? (sorted[Math.floor(sorted.length / 2)] as number) / 1000 : 0;
     return `${q.tasks} tasks in ${q.arrays} job arrays; cluster up ${(t.bringUp / 1000).toFixed(1)} s, staging ${(t.staging / 1000).toFixed(1)} s; ` +
-      `per task: job dir ${per(t.prepare)}, sbatch ${per(q.sbatchMs)}, collection ${per(t.collect)}; submitted to ended ${median.toFixed(1)} s (median)`;
+      `per task: job dir ${per(t.prepare)}, sbatch ${per(q.sbatchMs)}, collection ${per(t.collect)}; submitted to ended ${median.toFixed(1)} s (median); ` +
+      `files ${files.kind}: sending ${per(q.pushMs)}, exit polls ${(q.pollMs / 1000).toFixed(1)} s${files.kind === 'sftp' ? `, ${mib(files.bytes.up)} up, ${mib(files.bytes.down)} down` : ''}`;
   }
 
   private open(): Promise<Session> {
@@ -112,11 +124,13 @@ export class SlurmExecutor implements Executor {
       this.times.bringUp = Date.now() - up;
       try {
         const t0 = Date.now();
-        const staged = await stageProject({ projectRoot: o.projectRoot, cacheDir: o.cacheDir, remoteDir: cluster.dir });
+        const staged = cluster.files.kind === 'shared'
+          ? await stageProject({ projectRoot: o.projectRoot, cacheDir: o.cacheDir, remoteDir: cluster.files.localRoot })
+          : await stageOverSftp({ projectRoot: o.projectRoot, cacheDir: o.cacheDir, remote: cluster.remote, remoteDir: cluster.files.clusterRoot, log: o.log });
         this.times.staging = Date.now() - t0;
         o.log.info(`project ${staged.copied ? 'staged' : 'already staged'} at ${staged.project} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
         const queue = new JobQueue({
-          remote: cluster.remote, bench: [process.execPath, join(staged.lib, 'bin', 'bench.js')], batchDir: join(cluster.dir, 'batches'),
+          remote: cluster.remote, files: cluster.files, bench: [cluster.node, join(staged.lib, 'bin', 'bench.js')], batchDir: join(cluster.files.localRoot, 'batches'),
           partition: o.config.partition, account: o.config.account, arrayMax: o.config.array_max ?? 100, arrayWindowMs: o.config.array_window_ms ?? 200, log: o.log,
         });
         return { cluster, staged, queue };
@@ -134,12 +148,14 @@ export class SlurmExecutor implements Executor {
  * manifest, or one SLURM was given (whether it still runs is the queue's to find out). A failed
  * job, or a directory never submitted, is cleared so the task runs afresh.
  */
-function leftByKilledRun(dir: string): { kind: 'exited'; code: number; host: string; slurmId: string } | { kind: 'running'; slurmId: string } | undefined {
+async function leftByKilledRun(dir: string, files: JobFiles): Promise<{ kind: 'exited'; code: number; host: string; slurmId: string } | { kind: 'running'; slurmId: string } | undefined> {
   const owner = Number(readText(join(dir, JOB_FILES.owner)));
   const slurmId = readText(join(dir, JOB_FILES.slurmId)).trim();
   if (!owner || owner === process.pid || ownerAlive(owner) || !slurmId) return undefined;
-  const ended = readExit({ dir, slurmId });
-  if (ended?.code === 0 && existsSync(join(dir, JOB_FILES.manifest))) return ended;
+  const exit = (await files.exits([dir])).get(dir);
+  const ended = exit ? { kind: 'exited' as const, ...exit, slurmId } : undefined;
+  // Finished: its outputs are collected (and checked against its manifest) like any job's.
+  if (ended?.code === 0) return ended;
   if (!ended) {
     writeFileSync(join(dir, JOB_FILES.owner), String(process.pid));
     return { kind: 'running', slurmId };
@@ -170,6 +186,10 @@ function writeJobDir(dir: string, o: { task: Task; ctx: TaskContext; staged: Sta
     fingerprint: o.info ? { digest: o.info.digest, record: o.info.fingerprintJson } : undefined,
   };
   writeFileSync(join(dir, JOB_FILES.spec), JSON.stringify(spec));
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 function readText(file: string): string {

@@ -6,7 +6,7 @@
  * 260 MB. Each stage is copied to a temp name and renamed: a stage that exists is complete.
  *
  * This copies through the filesystem (a cluster whose hosts see this machine's filesystem or a
- * shared directory mounted at the same path); staging over SFTP is not built.
+ * shared directory mounted at the same path); `stage-over-sftp.ts` stages the same plan over SFTP.
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -76,22 +76,45 @@ async function stageOnce(dest: string, from: string, parts: string[], finish: (t
   return true;
 }
 
-/** Stages the library and the project under `remoteDir` (seen by every compute host at the same path). */
-export async function stageProject(o: { projectRoot: string; cacheDir: string; remoteDir: string; lib?: string }): Promise<StagedProject> {
+/** What gets staged, and where under `remoteDir` (both named by content hash). */
+export interface StagePlan {
+  lib: string;
+  bundle: string;
+  libDest: string;
+  projectDest: string;
+  /** The library's parts copied into `libDest`, and the project's into `projectDest`. */
+  libParts: string[];
+  projectParts: string[];
+}
+
+export function planStaging(o: { projectRoot: string; cacheDir: string; remoteDir: string; lib?: string }): StagePlan {
   const lib = o.lib ?? runningLibraryRoot();
   const libHash = libraryHash(lib);
-  const libDest = join(o.remoteDir, 'lib', libHash);
-  const libCopied = await stageOnce(libDest, lib, ['package.json', 'bin', 'dist', 'node_modules'], () => undefined);
   const bundle = currentBundle(o.cacheDir);
   const h = createHash('sha256').update(libHash).update(basename(bundle)).update(readFileSync(bundle));
   for (const p of ['conf', 'data']) hashTree(h, o.projectRoot, p);
-  const projectDest = join(o.remoteDir, 'project', h.digest('hex').slice(0, 16));
-  const projectCopied = await stageOnce(projectDest, o.projectRoot, ['conf', 'data'], (tmp) => {
-    mkdirSync(join(tmp, 'cache', 'benchfile'), { recursive: true });
-    mkdirSync(join(tmp, 'node_modules'), { recursive: true });
-    symlinkSync(libDest, join(tmp, 'node_modules', 'bench'));
-    copyFileSync(bundle, join(tmp, 'cache', 'benchfile', basename(bundle)));
-  });
-  const stagedBundle = join(projectDest, 'cache', 'benchfile', basename(bundle));
-  return { lib: libDest, project: projectDest, bundle: stagedBundle, copied: libCopied || projectCopied };
+  return {
+    lib, bundle, libDest: join(o.remoteDir, 'lib', libHash), projectDest: join(o.remoteDir, 'project', h.digest('hex').slice(0, 16)),
+    libParts: ['package.json', 'bin', 'dist', 'node_modules'], projectParts: ['conf', 'data'],
+  };
+}
+
+/** What the project stage holds besides `conf/` and `data/`: the bundle, and `node_modules/bench` → the staged library. */
+export function finishProjectStage(tmp: string, plan: StagePlan): void {
+  mkdirSync(join(tmp, 'cache', 'benchfile'), { recursive: true });
+  mkdirSync(join(tmp, 'node_modules'), { recursive: true });
+  symlinkSync(plan.libDest, join(tmp, 'node_modules', 'bench'));
+  copyFileSync(plan.bundle, join(tmp, 'cache', 'benchfile', basename(plan.bundle)));
+}
+
+export function stagedProject(plan: StagePlan, copied: boolean): StagedProject {
+  return { lib: plan.libDest, project: plan.projectDest, bundle: join(plan.projectDest, 'cache', 'benchfile', basename(plan.bundle)), copied };
+}
+
+/** Stages the library and the project under `remoteDir` (seen by every compute host at the same path). */
+export async function stageProject(o: { projectRoot: string; cacheDir: string; remoteDir: string; lib?: string }): Promise<StagedProject> {
+  const plan = planStaging(o);
+  const libCopied = await stageOnce(plan.libDest, plan.lib, plan.libParts, () => undefined);
+  const projectCopied = await stageOnce(plan.projectDest, o.projectRoot, plan.projectParts, (tmp) => finishProjectStage(tmp, plan));
+  return stagedProject(plan, libCopied || projectCopied);
 }

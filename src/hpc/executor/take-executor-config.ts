@@ -25,9 +25,9 @@ export function takeExecutorConfig(sweep: ComposedSweep): { executor: ExecutorCo
     ? [{ severity: 'error', message: 'one run has one executor: the sweep gives it several values', keyPath: 'executor', expected: 'a single executor for the whole sweep', found: `${found.size} different executor configs` }]
     : [];
   const executor = [...found.values()][0] ?? baseExecutor ?? { kind: 'local' as const };
-  if (executor.kind === 'slurm' && executor.provider === 'ssh') {
+  if (executor.kind === 'slurm' && executor.provider === 'ssh' && !Array.isArray(executor.hosts)) {
     // Said before anything runs, rather than as a failure of every remote task.
-    diagnostics.push({ severity: 'error', message: 'running tasks on an existing SLURM cluster is not built yet', keyPath: 'executor.provider', expected: 'netns', found: 'ssh' });
+    diagnostics.push({ severity: 'error', message: 'an existing cluster is reached at its login node', keyPath: 'executor.hosts', expected: 'a list of login node addresses, e.g. [login.example.org]', found: String(executor.hosts) });
   }
   return { executor, sweep: { ...sweep, base, points }, diagnostics };
 }

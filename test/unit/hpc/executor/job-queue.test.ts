@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SharedFiles } from '../../../../src/hpc/executor/job-files.js';
 import { JobQueue, type JobEnd } from '../../../../src/hpc/executor/job-queue.js';
 import type { Remote } from '../../../../src/hpc/remote/remote.js';
 
@@ -39,12 +40,12 @@ describe('job queue batching', () => {
     dirs.push(root);
     const head = slowHead();
     const log = { info: () => undefined, warn: () => undefined, debug: () => undefined };
-    const q = new JobQueue({ remote: head.remote, bench: ['node', 'bench.js'], batchDir: join(root, 'batches'), arrayMax: 100, arrayWindowMs: 10, log });
+    const q = new JobQueue({ remote: head.remote, files: new SharedFiles(root), bench: ['node', 'bench.js'], batchDir: join(root, 'batches'), arrayMax: 100, arrayWindowMs: 10, log });
     const signal = new AbortController().signal;
     const job = (name: string): { dir: string; end: Promise<JobEnd> } => {
       const dir = join(root, name);
       mkdirSync(dir);
-      return { dir, end: q.submit({ dir, digest: `${name}`.padEnd(16, '0'), cpus: 1, minutes: undefined }, signal) };
+      return { dir, end: q.submit({ dir, digest: `${name}`.padEnd(16, '0'), cpus: 1, memoryMiB: undefined, minutes: undefined }, signal) };
     };
 
     const first = job('a');

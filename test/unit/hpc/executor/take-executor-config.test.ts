@@ -32,8 +32,10 @@ describe('takeExecutorConfig', () => {
     expect(r.diagnostics[0]).toMatchObject({ severity: 'error', keyPath: 'executor' });
   });
 
-  it('says provider ssh is not built yet, before anything runs', () => {
+  it('wants the login node(s) of an existing cluster as a list, before anything runs', () => {
     const r = takeExecutorConfig({ base: {}, points: [point('a-r0', { executor: { ...slurm, provider: 'ssh' } })] });
-    expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'error', keyPath: 'executor.provider', expected: 'netns', found: 'ssh' })]);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'error', keyPath: 'executor.hosts', found: '3' })]);
+    const ok = takeExecutorConfig({ base: {}, points: [point('a-r0', { executor: { ...slurm, provider: 'ssh', hosts: ['login1'] } })] });
+    expect(ok.diagnostics).toEqual([]);
   });
 });

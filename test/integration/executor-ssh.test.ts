@@ -1,0 +1,127 @@
+/**
+ * `executor=slurm executor.provider=ssh`: a sweep's tasks on an existing SLURM cluster reached at
+ * its login node. A netns cluster (1 head + 3 compute hosts, SLURM configured by bench's managed
+ * path) stands for a cluster an admin runs; the coordinator knows only the head's address, its
+ * host key (a known_hosts file) and a client key. One run moves every file over SFTP (staging,
+ * job directories, outputs), one through a shared directory. Both give the local run's metrics
+ * rows byte for byte, and the SLURM cluster is left as it was. The netns hosts see this machine's
+ * filesystem, so the shared directory is an ordinary directory here (not a bind mount), and the
+ * SFTP run cannot prove the coordinator never reads the cluster's directory; the summary line
+ * says how many bytes went over SFTP. Needs root, iproute2, util-linux, openssh-server, munge and
+ * slurm-wlm; under CI=true it runs or fails, never skips.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cleanupNetnsLeftovers, netnsProvider } from '../../src/hpc/backends/netns/netns-provider.js';
+import { hostStateFor } from '../../src/hpc/backends/registry.js';
+import { slurmScheduler } from '../../src/hpc/backends/slurm/index.js';
+import type { BackendContext, Cluster, Host, SchedulerHandle, Topology } from '../../src/hpc/backends/types.js';
+import { SshPool, sshTarget } from '../../src/hpc/remote/ssh-pool.js';
+import { NETNS, SLURM, gate } from '../support/requirements.js';
+import { REPO } from './engine-project.js';
+
+const { describe } = gate('SLURM executor over provider ssh test', [...NETNS, ...SLURM]);
+
+const SWEEP = ['report:pareto', 'experiment=none', 'scheduler=flux,slurm,kubernetes', 'repetitions=2'];
+const topology: Topology = { name: 'executor-ssh-it', head_nodes: { count: 1, vcpus: 1, memory_gib: 1 }, compute_nodes: { count: 3, vcpus: 2, memory_gib: 4, gpus: 0 } };
+const stateDir = mkdtempSync(join(tmpdir(), 'bench-exec-ssh-it-'));
+const netnsConfig = { kind: 'netns', subnet: '10.92.0.0/24', bridge: 'bxss0', scale_to_host: true, state_dir: stateDir, ready_timeout_s: 60, host_state: hostStateFor('netns') };
+const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
+const ctx: BackendContext = { signal: new AbortController().signal, log: quiet, workDir: stateDir };
+
+function project(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  return dir;
+}
+
+function bench(dir: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'bench.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 900_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** Tasks SLURM ran from the batch directories under the cluster's root (SLURM's output beside each). */
+function submitted(clusterRoot: string): number {
+  const batches = join(clusterRoot, 'batches');
+  const ran = existsSync(batches) ? readdirSync(batches).filter((b) => readdirSync(join(batches, b)).some((f) => f.startsWith('slurm-'))) : [];
+  return ran.reduce((n, b) => n + readFileSync(join(batches, b, 'dirs'), 'utf8').split('\n').filter(Boolean).length, 0);
+}
+
+describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
+  let netns: Cluster | undefined;
+  let slurm: SchedulerHandle | undefined;
+  let head: Host;
+  let login: string[] = [];
+  let local = '';
+  const made: string[] = [stateDir];
+  const pool = new SshPool();
+  /** squeue on the head: what is left in the admin's queue. */
+  const queue = async (): Promise<string> => (await pool.exec(sshTarget(head, netns as Cluster), ['squeue', '-h', '-o', '%i %j'], { timeoutMs: 30_000 })).stdout.trim();
+
+  beforeAll(async () => {
+    netns = await netnsProvider.up(topology, netnsConfig, ctx);
+    slurm = await slurmScheduler.configure(netns, { kind: 'slurm', SchedulerType: 'sched/backfill', SelectType: 'select/cons_tres', SelectTypeParameters: 'CR_Core' }, ctx);
+    head = netns.hosts.find((h) => h.role === 'head') as Host;
+    const knownHosts = join(stateDir, 'known_hosts');
+    writeFileSync(knownHosts, `${head.address} ${head.hostKey ?? ''}\n`);
+    login = ['executor=slurm', 'executor.provider=ssh', `executor.hosts=[${head.address}]`, 'executor.user=root',
+      `executor.key=${netns.clientKeyPath ?? ''}`, `executor.known_hosts=${knownHosts}`, `executor.node=${process.execPath}`];
+    local = project('bench-exec-ssh-local-');
+    made.push(local);
+    const l = bench(local, ...SWEEP);
+    expect(l.code, l.err).toBe(0);
+  }, 600_000);
+
+  afterAll(async () => {
+    await pool.close();
+    if (slurm) await slurmScheduler.stop(slurm, ctx).catch(() => undefined);
+    if (netns) await netnsProvider.down(netns, ctx).catch(() => undefined);
+    await cleanupNetnsLeftovers({ state_dir: stateDir }).catch(() => 0);
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  }, 180_000);
+
+  it('moves staging, job files and outputs over SFTP, with the local run\'s metrics rows; a second run does nothing', async () => {
+    const dir = project('bench-exec-sftp-');
+    const clusterRoot = mkdtempSync(join(tmpdir(), 'bench-exec-sftp-cluster-'));
+    made.push(dir, clusterRoot);
+    const args = [...SWEEP, ...login, `executor.remote_cache_dir=${clusterRoot}`];
+    const r = bench(dir, ...args);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    expect(r.out).toMatch(/done: \d+ ran, 0 up to date, 0 failed/);
+    expect(r.out).toContain(`job files over SFTP in ${clusterRoot}`);
+    expect(r.out).toMatch(/uploading [\d.]+ MiB to \S+\/lib\/\w+ over SFTP/);
+    expect(r.out).toMatch(/files sftp: .*[\d.]+ MiB up, [\d.]+ MiB down/);
+    expect(submitted(clusterRoot)).toBe(12);
+    // Staged once: one library and one project, each under its content hash.
+    expect(readdirSync(join(clusterRoot, 'lib'))).toHaveLength(1);
+    expect(readdirSync(join(clusterRoot, 'project'))).toHaveLength(1);
+    expect(readFileSync(join(dir, 'results', 'metrics.arrow')).equals(readFileSync(join(local, 'results', 'metrics.arrow')))).toBe(true);
+    // Collected jobs leave nothing on the cluster; the admin's SLURM still runs and holds none of ours.
+    expect(readdirSync(join(clusterRoot, 'jobs'))).toEqual([]);
+    expect(await queue()).toBe('');
+
+    const again = bench(dir, ...args);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toMatch(/done: 0 ran, \d+ up to date, 0 failed/);
+    expect(submitted(clusterRoot)).toBe(12);
+  }, 900_000);
+
+  it('passes files through a shared directory instead, with the same rows', async () => {
+    const dir = project('bench-exec-shared-');
+    const shared = mkdtempSync(join(tmpdir(), 'bench-exec-shared-dir-'));
+    made.push(dir, shared);
+    const r = bench(dir, ...SWEEP, ...login, `executor.shared_dir=${shared}`);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    expect(r.out).toContain(`job files in the shared ${shared}`);
+    expect(r.out).not.toMatch(/over SFTP/);
+    expect(r.out).toMatch(/files shared: /);
+    expect(submitted(shared)).toBe(12);
+    expect(readFileSync(join(dir, 'results', 'metrics.arrow')).equals(readFileSync(join(local, 'results', 'metrics.arrow')))).toBe(true);
+    expect(await queue()).toBe('');
+  }, 900_000);
+});

@@ -11,6 +11,7 @@ import { selectTargets } from '../engine/graph/select-targets.js';
 import type { RunEvent } from '../engine/events/events.js';
 import { pidAlive } from '../engine/pid-alive.js';
 import { recoverStale } from '../engine/runner/recover.js';
+import { leaseRefusal, leaseRenewMs } from './lease-message.js';
 import type { CliArgs } from './parse-args.js';
 import { printDiagnostics } from './main.js';
 import { openProject, type Project } from './open-project.js';
@@ -25,9 +26,9 @@ export async function cleanCommand(args: CliArgs, root: string): Promise<number>
   const { project, diagnostics } = await openProject(root, args.overrides);
   if (!project) return printDiagnostics(diagnostics);
   try {
-    const holder = project.store.locks.takeLease('maintenance');
+    const holder = project.store.locks.takeLease('maintenance', { renewEveryMs: leaseRenewMs() });
     if (holder) {
-      process.stderr.write(`error: bench ${holder.kind === 'run' ? 'run' : 'clean/gc'} (PID ${holder.pid}) is using this cache; ${args.command} would delete outputs it needs — run it again when that process has finished\n`);
+      process.stderr.write(leaseRefusal(args.command, holder));
       return 1;
     }
     if (!(await tearDownLedger(project, args.dryRun))) return 1;

@@ -90,10 +90,12 @@ export async function runCommand(args: CliArgs, root: string): Promise<number> {
   if (!project) return printDiagnostics(diagnostics);
   const { graph, store } = project;
   // A run holds a lease so that clean/gc cannot delete what it commits or reads (and waits for none).
-  const maintainer = store.locks.takeLease('run');
+  // The lease is renewed by a heartbeat while this process lives; clean/gc and bench status show it.
+  const { leaseRefusal, leaseRenewMs } = await import('./lease-message.js');
+  const maintainer = store.locks.takeLease('run', { renewEveryMs: leaseRenewMs() });
   if (maintainer) {
     store.close();
-    process.stderr.write(`error: bench clean/gc (PID ${maintainer.pid}) is working on this cache; run again when it has finished\n`);
+    process.stderr.write(leaseRefusal('run', maintainer));
     return 1;
   }
   const sel = selectTargets(graph, args.targets);

@@ -5,6 +5,7 @@
  * kept sessions down, dependents first. `gc` and crash recovery never touch kept rows.
  */
 import { join } from 'node:path';
+import { describeHolder, type LeaseRow } from '../engine/cache/cache-locks.js';
 import type { LedgerRow } from '../engine/cache/sqlite-store.js';
 import { ownerAlive } from '../engine/cache/process-owner.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
@@ -13,6 +14,7 @@ import { ndjsonReporter } from '../engine/events/reporters/ndjson-reporter.js';
 import { plainReporter } from '../engine/events/reporters/plain-reporter.js';
 import type { TaskGraph } from '../engine/graph/task-graph.js';
 import { taskLogger } from '../engine/runner/task-context.js';
+import { leaseRefusal, leaseRenewMs } from './lease-message.js';
 import type { CliArgs } from './parse-args.js';
 import { printDiagnostics } from './main.js';
 import type { Project } from './open-project.js';
@@ -52,9 +54,9 @@ export async function upCommand(args: CliArgs, root: string): Promise<number> {
     if (notResources.length) {
       return printDiagnostics([{ severity: 'error', message: `bench up keeps resources up; ${notResources.join(', ')} ${notResources.length > 1 ? 'are artifacts' : 'is an artifact'}`, expected: `one of ${resourceNames(graph).join(', ')}`, found: notResources.join(', ') }]);
     }
-    const maintainer = store.locks.takeLease('run');
+    const maintainer = store.locks.takeLease('run', { renewEveryMs: leaseRenewMs() });
     if (maintainer) {
-      process.stderr.write(`error: bench clean/gc (PID ${maintainer.pid}) is working on this cache; run again when it has finished\n`);
+      process.stderr.write(leaseRefusal('up', maintainer));
       return 1;
     }
     const { emit, flush } = reporter(project.cacheDir);
@@ -109,6 +111,16 @@ function ownerOf(r: LedgerRow): string {
 }
 
 /** Prints every live resource of the project with what its task's `describe` says of its handle. */
+/** The live processes holding the cache (runs, clean/gc): PID, command, last heartbeat, and a hint when one is silent. */
+function printLeases(leases: LeaseRow[]): void {
+  const live = leases.filter((l) => l.alive);
+  out(live.length ? `\nprocesses using this cache (${live.length}):` : '\nprocesses using this cache: none');
+  for (const l of live) {
+    const { text, silent } = describeHolder(l);
+    out(`  ${text}${silent ? ` — silent: it may be hung; if so, end it with kill ${l.pid}` : ''}`);
+  }
+}
+
 export async function printLiveResources(project: Project): Promise<void> {
   const rows = project.store.ledger({ withKept: true }).sort((a, b) => a.startedAt - b.startedAt);
   out(rows.length ? `\nlive resources (${rows.length}):` : '\nlive resources: none');
@@ -132,6 +144,7 @@ export async function statusResources(args: CliArgs, root: string): Promise<numb
   const { project, diagnostics } = await open(args, root);
   if (!project) return printDiagnostics(diagnostics);
   try {
+    printLeases(project.store.locks.leases());
     await printLiveResources(project);
     return 0;
   } finally {

@@ -6,6 +6,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { until } from '../support/wait.js';
 import { exited, makeProject, PRELUDE, waitFor, type TempProject } from './engine-project.js';
 
 const BF = `${PRELUDE}
@@ -113,6 +115,53 @@ describe('clean and gc under a live run', () => {
     // The first point's committed output is still there: the rerun does not redo it.
     expect(p.run(['scale=1,2', '--dry-run']).stdout).toMatch(/skip\s+work:run\[[^\]]*1[^\]]*\]/);
   }, 30_000);
+});
+
+describe('the lease of a live run', () => {
+  it('is renewed by a heartbeat; status and the refusal name PID, command and heartbeat; a hung run is named, never cleaned under; a dead one is taken over', async () => {
+    p = makeProject(BF);
+    p.write('hang', '2');
+    const child = p.spawn(['scale=1,2', '-j', '1'], { BENCH_LEASE_RENEW_MS: '200' });
+    const pid = child.pid as number;
+    await waitFor(() => runs('run work 2') > 0, 'second point running');
+    const db = new Database(join(p.dir, 'cache', 'bench.db'), { readonly: true });
+    const lease = () => db.prepare('SELECT started_at AS startedAt, renewed_at AS renewedAt, command FROM leases WHERE pid = ?').get(pid) as { startedAt: number; renewedAt: number; command: string } | undefined;
+    try {
+      // At least three beats after the lease was taken.
+      await until('three lease renewals', () => ((lease()?.renewedAt ?? 0) >= (lease()?.startedAt ?? Infinity) + 600 ? true : undefined), 20_000);
+      expect(lease()?.command).toBe('bench scale=1,2 -j 1');
+      const status = p.run(['status']).stdout;
+      expect(status).toMatch(new RegExp(`processes using this cache \\(1\\):\\n  bench run \\(PID ${pid}, "bench scale=1,2 -j 1"\\), last heartbeat \\d+\\.\\d s ago \\(renewed every 0\\.2 s\\)\\n`));
+      const busy = p.run(['clean']);
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toMatch(new RegExp(`^error: bench run \\(PID ${pid}, "bench scale=1,2 -j 1"\\), last heartbeat \\d+\\.\\d s ago .* is using this cache; clean would delete outputs it needs`));
+
+      // Stopped: alive, but its heartbeat stops. Once six beats are missed it is called possibly hung, with the PID to end; nothing goes.
+      const before = storeCount();
+      child.kill('SIGSTOP');
+      const hung = await until('clean to call the stopped run possibly hung', () => {
+        const r = p.run(['clean']);
+        return /may be hung/.test(r.stderr) ? r : undefined;
+      }, 30_000, 200);
+      expect(hung.code).toBe(1);
+      expect(hung.stderr).toContain(`(PID ${pid}, "bench scale=1,2 -j 1")`);
+      expect(hung.stderr).toContain(`nothing is deleted under a live process; if it is hung, end it (kill ${pid}) and run clean again`);
+      expect(p.run(['gc']).code).toBe(1);
+      expect(p.run(['status']).stdout).toContain(`silent: it may be hung; if so, end it with kill ${pid}`);
+      expect(storeCount()).toBe(before);
+
+      // Ended for good: its lease is taken over by the next clean, which goes ahead.
+      child.kill('SIGKILL');
+      await exited(child);
+      const r = p.run(['clean']);
+      expect(r.stderr).not.toContain('is using this cache');
+      expect(r.code).toBe(0);
+      expect(lease()).toBeUndefined();
+    } finally {
+      db.close();
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
 });
 
 describe('bench gc', () => {

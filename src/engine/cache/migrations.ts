@@ -31,4 +31,10 @@ export const MIGRATIONS: readonly string[] = [
   // reuses a kept resource only when it would have brought up the same thing.
   `ALTER TABLE ledger ADD COLUMN kept INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE ledger ADD COLUMN instance TEXT NOT NULL DEFAULT '';`,
+  // v4. Leases are renewed by a heartbeat while their run lives, and say what holds them: clean/gc
+  // and `bench status` name the command and how long it has been silent, so a hung run can be
+  // told from a busy one (and killed by its PID) instead of being cleaned out from under.
+  `ALTER TABLE leases ADD COLUMN renewed_at INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE leases ADD COLUMN renew_every_ms INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE leases ADD COLUMN command TEXT NOT NULL DEFAULT '';`,
 ];

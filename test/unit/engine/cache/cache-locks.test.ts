@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../../../support/wait.js';
+import { describeHolder, type Holder } from '../../../../src/engine/cache/cache-locks.js';
 import { processStart } from '../../../../src/engine/cache/process-owner.js';
 import { SqliteStore } from '../../../../src/engine/cache/sqlite-store.js';
 
@@ -26,7 +28,7 @@ afterEach(() => {
 
 /** A pid that no process has now: one that just exited. */
 const deadPid = (): number => spawnSync('true').pid as number;
-const lease = (pid: number, start: string, kind: string): void => void store.db.prepare('INSERT INTO leases VALUES (?, ?, ?, ?)').run(pid, start, kind, Date.now());
+const lease = (pid: number, start: string, kind: string): void => void store.db.prepare('INSERT INTO leases (pid, owner_start, kind, started_at) VALUES (?, ?, ?, ?)').run(pid, start, kind, Date.now());
 const lock = (name: string, pid: number, start: string): void => void store.db.prepare('INSERT INTO locks VALUES (?, ?, ?, ?)').run(name, pid, start, Date.now());
 
 describe('leases', () => {
@@ -46,6 +48,32 @@ describe('leases', () => {
     lease(other.pid as number, 'not-its-start-time', 'run');
     expect(store.locks.takeLease('maintenance')).toBeUndefined();
     expect(store.db.prepare('SELECT count(*) AS n FROM leases').get()).toEqual({ n: 1 });
+  });
+});
+
+describe('lease renewal', () => {
+  it('a held lease is renewed by its heartbeat and names its command', async () => {
+    expect(store.locks.takeLease('run', { command: 'bench scale=1,2', renewEveryMs: 50 })).toBeUndefined();
+    const [mine] = store.locks.leases();
+    expect(mine).toMatchObject({ pid: process.pid, kind: 'run', command: 'bench scale=1,2', renewEveryMs: 50, alive: true });
+    const first = mine?.renewedAt as number;
+    // Two beats later the renewal time has moved on (polled; the interval is 50 ms).
+    const renewed = await until('a heartbeat', () => {
+      const at = store.locks.leases()[0]?.renewedAt as number;
+      return at >= first + 100 ? at : undefined;
+    }, 10_000, 20);
+    expect(renewed).toBeGreaterThanOrEqual(first + 100);
+    store.locks.releaseLease();
+    expect(store.locks.leases()).toEqual([]);
+  });
+
+  it('a refusal names the holder, its command and its last heartbeat, and calls a long-silent one possibly hung', () => {
+    const pid = other.pid as number;
+    store.db.prepare('INSERT INTO leases VALUES (?, ?, ?, ?, ?, ?, ?)').run(pid, processStart(pid), 'run', Date.now() - 60_000, Date.now() - 1000, 5000, 'bench sweep');
+    const holder = store.locks.takeLease('maintenance') as Holder;
+    expect(holder).toMatchObject({ pid, kind: 'run', command: 'bench sweep' });
+    expect(describeHolder(holder)).toEqual({ text: expect.stringMatching(new RegExp(`^bench run \\(PID ${pid}, "bench sweep"\\), last heartbeat 1\\.\\d s ago \\(renewed every 5\\.0 s\\)$`)), silent: false });
+    expect(describeHolder(holder, (holder.renewedAt as number) + 31_000).silent).toBe(true);
   });
 });
 

@@ -22,18 +22,12 @@ import { JobQueue, NONE } from './job-queue.js';
 import { MinHeap } from './min-heap.js';
 import type { Allocation, NodeState } from './placement.js';
 import { Profile } from './profile.js';
+import { coresOf, gpusOf } from './unit-nodes.js';
 
 /** How reservations hold resources: pooled totals, or specific nodes. */
 export type ReservationModel = 'pool' | 'nodes';
 
 const duration = (spec: JobSpec) => (spec.walltime >= 0 ? spec.walltime : Infinity);
-
-/** What an allocation holds in all, of cores or of GPUs. */
-function sum(xs: readonly number[]): number {
-  let s = 0;
-  for (let k = 0; k < xs.length; k++) s += xs[k] as number;
-  return s;
-}
 
 export class Conservative {
   private readonly total: Profile;
@@ -131,8 +125,8 @@ export class Conservative {
     if (this.model === 'pool') s = this.total.earliest(p.t, dur, spec.cores, spec.gpus);
     else [s, alloc] = this.earliestOnNodes(p, spec, dur);
     if (!(s <= limit)) return;
-    const c = alloc ? sum(alloc.cores) : spec.cores;
-    const g = alloc ? sum(alloc.gpus) : spec.gpus;
+    const c = alloc ? coresOf(alloc) : spec.cores;
+    const g = alloc ? gpusOf(alloc) : spec.gpus;
     this.resStart[j] = s;
     this.resEnd[j] = s + dur;
     this.resCores[j] = c;
@@ -257,8 +251,8 @@ export class Conservative {
       this.release(j);
       return;
     }
-    const c = sum(alloc.cores);
-    const g = sum(alloc.gpus);
+    const c = coresOf(alloc);
+    const g = gpusOf(alloc);
     const dur = duration(spec);
     // Placement may give a fixed-node request more than it asked; the plan holds what it got.
     if (c !== this.resCores[j] || g !== this.resGpus[j]) this.total.add(p.t, p.t + dur, (this.resCores[j] as number) - c, (this.resGpus[j] as number) - g);

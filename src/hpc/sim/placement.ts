@@ -8,6 +8,7 @@
  * cores change.
  */
 import { orderByFree } from './node-order.js';
+import { applyUnits, pickUnits, UnitAllocation } from './unit-nodes.js';
 
 export type PlacementRule = 'first-fit' | 'best-fit' | 'spread';
 
@@ -57,9 +58,12 @@ export class NodeState {
    * first-fit walks the set bits instead of every node of a mostly busy cluster.
    */
   private readonly hasFree: Int32Array;
+  /** Every node has one core and no GPU: packed first-fit requests take bit masks (unit-nodes.ts). */
+  readonly unit: boolean;
 
   constructor(readonly capCores: Int32Array, readonly capGpus: Int32Array) {
     const n = capCores.length;
+    this.unit = capCores.every((c) => c === 1) && capGpus.every((g) => g === 0);
     this.freeCores = Int32Array.from(capCores);
     this.freeGpus = Int32Array.from(capGpus);
     for (let i = 0; i < n; i++) {
@@ -125,6 +129,12 @@ export class NodeState {
   }
 
   take(a: Allocation, sign = 1): void {
+    if (a instanceof UnitAllocation) {
+      applyUnits(a, this.freeCores, this.hasFree, sign);
+      this.totalFreeCores -= sign * a.count;
+      this.changes++;
+      return;
+    }
     this.apply(a.nodes, a.cores, a.gpus, a.nodes.length, sign);
   }
 
@@ -134,6 +144,7 @@ export class NodeState {
 
   /** Where the request would go now, or undefined; `cap` optionally limits what each node may give. */
   place(req: Request, rule: PlacementRule, cap?: NodeState): Allocation | undefined {
+    if (this.unitRequest(req, cap)) return req.cores > this.totalFreeCores ? undefined : pickUnits(this.hasFree, cap?.hasFree, req.cores);
     const picked = this.pick(req, rule, cap);
     if (picked < 0) return undefined;
     return { nodes: this.pickNodes.slice(0, picked), cores: this.pickCores.slice(0, picked), gpus: this.pickGpus.slice(0, picked) };
@@ -141,10 +152,25 @@ export class NodeState {
 
   /** Places the request and takes what it needs at once, allocating nothing; false if it does not fit. */
   placeAndTake(req: Request, rule: PlacementRule): boolean {
+    if (this.unitRequest(req, undefined)) {
+      const a = this.place(req, rule);
+      if (a) this.take(a);
+      return a !== undefined;
+    }
     const picked = this.pick(req, rule, undefined);
     if (picked < 0) return false;
     this.apply(this.pickNodes, this.pickCores, this.pickGpus, picked, 1);
     return true;
+  }
+
+  /**
+   * Whether the request can be placed the unit way: a packed CPU-only request for a whole number
+   * of cores on one-core nodes. Each free node (and cap node) then has exactly one core to give,
+   * free never exceeding capacity, so every rule picks the lowest-numbered free nodes: best-fit
+   * and spread order nodes by free cores, all equal here, then by index.
+   */
+  private unitRequest(req: Request, cap: NodeState | undefined): boolean {
+    return this.unit && req.nodes <= 0 && !(req.gpus > 0) && Number.isInteger(req.cores) && req.cores >= 1 && (!cap || cap.unit);
   }
 
   /** Fills the pick buffers for the request; the number of nodes picked, or -1 if it does not fit. */

@@ -7,6 +7,7 @@ import type { JobSpec } from '../workload/job.js';
 import type { Pass } from './backfill.js';
 import type { Allocation, NodeState } from './placement.js';
 import type { Projection } from './projection.js';
+import { coresOf, gpusOf } from './unit-nodes.js';
 
 export class Reservation {
   /** When the head can start; Infinity if it never fits. */
@@ -57,10 +58,8 @@ export class Reservation {
   /** A job started on the extra resources. */
   takeExtra(alloc: Allocation): void {
     if (!this.pool) return this.extra().take(alloc);
-    for (let k = 0; k < alloc.nodes.length; k++) {
-      this.extraCores -= alloc.cores[k] as number;
-      this.extraGpus -= alloc.gpus[k] as number;
-    }
+    this.extraCores -= coresOf(alloc);
+    this.extraGpus -= gpusOf(alloc);
   }
 }
 

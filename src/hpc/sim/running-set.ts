@@ -4,6 +4,7 @@
  * so no event sorts the running jobs again. Plain FCFS never asks for the order and skips it.
  */
 import type { Allocation } from './placement.js';
+import { coresOf, gpusOf } from './unit-nodes.js';
 
 export class RunningSet {
   /** Job indices in release order; `length` of them are live. */
@@ -29,14 +30,8 @@ export class RunningSet {
 
   /** Adds job j and returns its position in release order (-1 if unordered). */
   add(j: number, alloc: Allocation, start: number, estEnd: number): number {
-    let cores = 0;
-    let gpus = 0;
-    for (let k = 0; k < alloc.nodes.length; k++) {
-      cores += alloc.cores[k] as number;
-      gpus += alloc.gpus[k] as number;
-    }
-    this.cores[j] = cores;
-    this.gpus[j] = gpus;
+    this.cores[j] = coresOf(alloc);
+    this.gpus[j] = gpusOf(alloc);
     this.start[j] = start;
     this.estEnd[j] = estEnd;
     this.alloc[j] = alloc;

@@ -25,6 +25,7 @@ import { NodeState, type Allocation, type PlacementRule } from './placement.js';
 import { arrivalRanks, priorityOrder, staticRanks, type PriorityConfig } from './priority.js';
 import { Projection } from './projection.js';
 import { RunningSet } from './running-set.js';
+import { nodeCountOf } from './unit-nodes.js';
 
 export interface SimPolicy {
   queue: 'fcfs' | 'easy' | 'conservative';
@@ -105,7 +106,7 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     queue.remove(j);
     const cores = running.cores[j] as number;
     const gpus = running.gpus[j] as number;
-    records[j] = { id: spec.id, user: spec.user, submit: spec.submit, start: t, end, cores, nodes: alloc.nodes.length, gpus, state: spec.runtime > spec.walltime ? 'timeout' : 'completed', backfilled: isBackfill };
+    records[j] = { id: spec.id, user: spec.user, submit: spec.submit, start: t, end, cores, nodes: nodeCountOf(alloc), gpus, state: spec.runtime > spec.walltime ? 'timeout' : 'completed', backfilled: isBackfill };
   };
   const end = (j: number, t: number) => {
     const alloc = running.alloc[j] as Allocation;

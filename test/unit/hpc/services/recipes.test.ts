@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,11 +20,16 @@ afterEach(() => {
   dirs = [];
 });
 
-/** Runs a rendered job script in a real /bin/sh with `fake` standing in for the program it execs; returns what it received. */
-function runWithFake(script: string, program: string): { args: string[]; env: string[] } {
+/**
+ * Runs a rendered job script in a real /bin/sh with `fake` standing in for the program it execs
+ * (found on PATH, or at `dir/<path>` for a program the recipe names by path); returns what it received.
+ */
+function runWithFake(render: (dir: string) => string, program: string): { args: string[]; env: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-svc-test-'));
   dirs.push(dir);
+  const script = render(dir);
   const fake = join(dir, program);
+  mkdirSync(join(fake, '..'), { recursive: true });
   writeFileSync(fake, `#!/bin/sh\nprintf '%s\\0' "$@" > ${dir}/args\nprintf '%s\\0' "$VAL_A" "$VAL_B" > ${dir}/env\n`);
   chmodSync(fake, 0o755);
   execFileSync('/bin/sh', ['-c', script], { env: { PATH: `${dir}:/usr/bin:/bin`, SLURM_JOB_ID: `t${process.pid}` }, cwd: dir });
@@ -63,11 +68,14 @@ describe('recipes in conf/', () => {
 
 describe('job scripts', () => {
   it('pass hostile recipe args and env values to the service in a real shell as single, unchanged words', () => {
+    // The inference service runs its venv's python (a path in the recipe), the others a program on PATH.
+    const programs: Record<string, string> = { redis: 'redis-server', nginx: 'nginx', inference: 'venv/bin/python' };
     for (const s of SERVICES) {
-      const config = { ...recipe('service', s.kind), args: HOSTILE };
-      const script = renderJobScript({ role: 'svc', label: 'test', env: { VAL_A: HOSTILE.join('\n'), VAL_B: "'; echo x" }, body: s.renderScript(config) });
-      const program = s.kind === 'redis' ? 'redis-server' : 'nginx';
-      const got = runWithFake(script, program);
+      const render = (dir: string) => {
+        const config = { ...recipe('service', s.kind), args: HOSTILE, venv: join(dir, 'venv') };
+        return renderJobScript({ role: 'svc', label: 'test', env: { VAL_A: HOSTILE.join('\n'), VAL_B: "'; echo x" }, body: s.renderScript(config) });
+      };
+      const got = runWithFake(render, programs[s.kind] ?? s.kind);
       expect(got.args.slice(-HOSTILE.length), s.kind).toEqual(HOSTILE);
       expect(got.env).toEqual([HOSTILE.join('\n'), "'; echo x"]);
     }

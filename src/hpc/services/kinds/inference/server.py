@@ -62,8 +62,13 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, {"model": NAME, "embeddings": vectors.tolist(), "total_duration": time.perf_counter_ns() - t0})
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # socketserver's default backlog is 5: a client opening 32 connections at once gets resets.
+    request_queue_size = 1024
+
+
 if __name__ == "__main__":
-    server = ThreadingHTTPServer(("0.0.0.0", PORT), Handler)
-    server.daemon_threads = True
+    server = Server(("0.0.0.0", PORT), Handler)
     print(f"serving {NAME} on port {PORT}", flush=True)
     server.serve_forever()

@@ -1,0 +1,123 @@
+/**
+ * The inference recipe end to end on a real SLURM cluster of network namespaces, through the CLI:
+ * `report:services ... service=inference client=inference client.concurrency=1,8,32` submits the
+ * embedding server's job once, runs three load-generator jobs against it, writes one client.arrow
+ * row per request, metrics and the report section; the second invocation runs nothing; nothing is
+ * left. Request counts are small (the model runs on CPU). Needs root, iproute2, util-linux,
+ * openssh-server, munge, slurm-wlm, curl, python3 and the inference venv .ci/run builds; under
+ * CI=true it runs or fails. Its own subnet, so it can run beside the other cluster tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
+import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
+import { tableToClientRows } from '../../src/hpc/services/client-table.js';
+import { REPO } from './engine-project.js';
+import { INFERENCE_PYTHON } from '../support/inference-venv.js';
+import { NETNS, SLURM, commands, files, gate } from '../support/requirements.js';
+
+const { describe } = gate('inference service netns test', [...NETNS, ...SLURM, ...commands('curl', 'python3'), ...files(join(REPO, 'dist/cli/main.js'), INFERENCE_PYTHON)]);
+
+const BRIDGE = 'bsvi';
+const ARGS = [
+  'report:services', 'provider=netns', 'provider.subnet=10.76.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny',
+  'experiment=none', 'service=inference', 'client=inference', 'client.concurrency=1,8,32', 'repetitions=1', 'client.requests=40',
+];
+
+let dir = '';
+
+function bench(argv: string[]): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'bench.js'), ...argv], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+interface Event { kind: string; taskId?: string }
+function lastRunEvents(): Event[] {
+  const logs = join(dir, 'cache', 'logs');
+  const file = readdirSync(logs).filter((f) => f.endsWith('.ndjson')).sort().pop() ?? '';
+  return readFileSync(join(logs, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+}
+
+/**
+ * Processes whose working directory is the scratch dir of one of `jobs` ("svc-1", "client-2"):
+ * only ours, since other cluster tests running beside this one number their jobs from 1 too.
+ */
+function jobProcesses(jobs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const m = /^\/tmp\/bench-((?:svc|client)-\d+)\.d/.exec(readlinkSync(`/proc/${pid}/cwd`));
+      if (m && jobs.includes(m[1] ?? '')) out.push(`${pid} ${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}`);
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
+}
+
+describe('inference service and client as SLURM jobs on netns', () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'bench-inference-it-'));
+    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  });
+
+  afterAll(async () => {
+    if (dir) {
+      await cleanupNetnsLeftovers({ state_dir: join(dir, 'cache', 'netns') });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('one server job, three load-generator jobs at concurrency 1, 8, 32, per-request rows, a report section; the rerun runs nothing; nothing left', async () => {
+    const first = bench(ARGS);
+    expect(first.status, first.output).toBe(0);
+    expect(lastRunEvents().filter((e) => e.kind === 'resource-up' && e.taskId?.startsWith('service:deploy'))).toHaveLength(1);
+    const runsDir = join(dir, 'results', 'report-services', 'all', 'runs');
+    const runs = readdirSync(runsDir).sort();
+    expect(runs).toHaveLength(3);
+    const serviceJobs = new Set<number>();
+    const clientJobs = new Set<number>();
+    const concurrencies: number[] = [];
+    for (const r of runs) {
+      const run = JSON.parse(readFileSync(join(runsDir, r, 'run.json'), 'utf8')) as { service_job: number; client_job: number; concurrency: number; client: string; granularity: string };
+      expect(run.client).toBe('inference');
+      expect(run.granularity).toBe('request');
+      serviceJobs.add(run.service_job);
+      clientJobs.add(run.client_job);
+      concurrencies.push(run.concurrency);
+      const rows = tableToClientRows(await readArrowFile(join(runsDir, r, 'client.arrow')));
+      // Bounded by count: every one of the 40 requests, each its own row, each answered.
+      expect(rows).toHaveLength(40);
+      expect(new Set(rows.map((x) => x.status))).toEqual(new Set(['ok']));
+      expect(new Set(rows.map((x) => x.op))).toEqual(new Set(['short', 'long']));
+      for (const x of rows) expect(x.tEnd).toBeGreaterThan(x.tStart);
+      const m = JSON.parse(readFileSync(join(runsDir, r, 'metrics.json'), 'utf8')) as Record<string, number | string>;
+      expect(m['requests']).toBe(40);
+      expect(m['latency_percentiles']).toBe('exact');
+      expect(m['throughput_rps']).toBeGreaterThan(0);
+      expect(m['latency_p99_ms']).toBeGreaterThanOrEqual(Number(m['latency_p50_ms']));
+      expect(m['error_rate']).toBe(0);
+    }
+    expect(serviceJobs.size).toBe(1);
+    expect(clientJobs.size).toBe(3);
+    expect(concurrencies.sort((a, b) => a - b)).toEqual([1, 8, 32]);
+    const html = readFileSync(join(dir, 'results', 'services.html'), 'utf8');
+    expect(html).toContain('<h2>inference <small>(client inference)</small></h2>');
+    for (const c of [1, 8, 32]) expect(html).toContain(`>c=${c}</text>`);
+    const text = readFileSync(join(dir, 'results', 'services.txt'), 'utf8');
+    expect(text).toMatch(/concurrency +32: +\d+ req\/s/);
+    console.log(text);
+
+    const second = bench(ARGS);
+    expect(second.status, second.output).toBe(0);
+    expect(second.output).toMatch(/done: 0 ran/);
+    expect(lastRunEvents().filter((e) => e.kind === 'resource-up')).toHaveLength(0);
+    const ours = [...[...serviceJobs].map((j) => `svc-${j}`), ...[...clientJobs].map((j) => `client-${j}`)];
+    expect(jobProcesses(ours)).toEqual([]);
+    expect(readdirSync('/tmp').filter((f) => ours.some((j) => f === `bench-${j}.out` || f === `bench-${j}.d`))).toEqual([]);
+    expect(spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout).not.toContain(BRIDGE);
+  }, 600_000);
+});

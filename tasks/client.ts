@@ -39,7 +39,7 @@ export const clientRun = defineTask({
     await writeJson(ctx.outDir, 'metrics.json', metrics);
     await writeJson(ctx.outDir, 'run.json', {
       point: ctx.points[0]?.id, rep: ctx.rep ?? 0, service: handle.recipe, service_kind: handle.kind, client: client.kind,
-      concurrency: client.concurrency, granularity: result.granularity, runtime: 'host (no container)',
+      concurrency: client.concurrency, granularity: result.granularity, runtime: result.runtime, image: handle.image?.ref,
       service_job: handle.jobId, service_endpoint: handle.endpoint, client_job: result.jobId, client_node: result.node,
     });
     ctx.log.info(`client ${client.kind} c=${client.concurrency}: ${metrics.throughput_rps.toFixed(0)} req/s, p99 ${metrics.latency_p99_ms.toFixed(3)} ms, errors ${metrics.errors}`);

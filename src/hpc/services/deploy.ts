@@ -9,8 +9,10 @@ import type { BackendContext, Cluster, Host } from '../backends/types.js';
 import { Remote } from '../remote/remote.js';
 import { SshPool } from '../remote/ssh-pool.js';
 import type { ClientRow } from './client-row.js';
+import { newContainerTag, removeOwnedContainersArgv, type ContainerRun } from './container-run.js';
+import { containerStore } from './container-store.js';
 import { jobSbatchArgv, renderJobScript, serviceJobName, type JobRole } from './job-script.js';
-import type { Endpoint } from './kind.js';
+import { runtimeOf, type Endpoint, type Runtime } from './kind.js';
 import type { Resources } from './recipe-fields.js';
 import { clientKindFor, serviceKindFor } from './registry.js';
 import { cancelJob, hostOfNode, jobStatus, readJobOutput, removeJobFiles, ServiceJobError, submitJob, waitForJob } from './slurm-job.js';
@@ -23,12 +25,41 @@ export interface ServiceHandle {
   jobId: number;
   endpoint: Endpoint;
   cluster: Cluster;
+  /** How the service runs; absent in handles from before containers (host). */
+  runtime?: Runtime;
+  /** The image `service:image` built for this service and its client, when either runs in podman. */
+  image?: ServiceImage;
+  /** Random tag labelling the service's containers and its clients' (`bench.owner`). */
+  tag?: string;
   /** Seconds from sbatch to RUNNING and to the first passing health check. */
   startS: number;
   healthyS: number;
 }
 
-type Recipe = Record<string, unknown> & { kind: string; env?: Record<string, string>; resources: Resources };
+/** An image in bench's podman store (what `service:image` writes to image.json). */
+export interface ServiceImage {
+  ref: string;
+  /** The store folder (absolute, on a filesystem the nodes share). */
+  store: string;
+}
+
+type Recipe = Record<string, unknown> & { kind: string; env?: Record<string, string>; resources: Resources; runtime?: Runtime };
+
+/** The container a job runs in, or undefined for `runtime: host`; a message when it cannot have one. */
+function containerFor(runtime: Runtime, what: string, cluster: Cluster, image: ServiceImage | undefined, tag: string, owner: string, memoryMib: number): ContainerRun | undefined {
+  if (runtime === 'host') return undefined;
+  if (!image) throw new ServiceJobError(`${what}: runtime podman, but no image was built for it (service:image)`);
+  // The store is a folder of this machine: only nodes sharing its filesystem can run from it.
+  if (cluster.provider !== 'netns') throw new ServiceJobError(`${what}: runtime podman runs images from bench's store on this machine's filesystem, which only provider=netns nodes share (provider is ${cluster.provider}); set runtime: host`);
+  return { store: containerStore(image.store), image: image.ref, tag, owner, memoryMib };
+}
+
+/** Removes every container of the service (its own, its clients') on the node, when it used podman. */
+async function removeContainers(remote: Remote, host: Host | undefined, image: ServiceImage | undefined, owner: string | undefined): Promise<void> {
+  if (!host || !image || !owner) return;
+  const r = await remote.exec(host, removeOwnedContainersArgv(containerStore(image.store), owner), 60_000);
+  if (r.code !== 0) throw new ServiceJobError(`podman rm of the service's containers on ${host.name} failed: ${`${r.stderr}${r.stdout}`.trim()}`);
+}
 
 async function withRemote<T>(cluster: Cluster, ctx: BackendContext, f: (r: Remote) => Promise<T>, signal = ctx.signal): Promise<T> {
   const pool = new SshPool({ onEvent: (e) => ctx.log.debug(`ssh: ${JSON.stringify(e)}`) });
@@ -51,9 +82,12 @@ async function outputBlock(remote: Remote, host: Host | undefined, role: JobRole
 }
 
 /** Submits the service job and waits until it runs and answers; cancels it on any failure. */
-export async function deployService(cluster: Cluster, recipe: Recipe & { name: string; port: number; health: { timeout_s: number; interval_s: number } }, ctx: BackendContext): Promise<ServiceHandle> {
+export async function deployService(cluster: Cluster, recipe: Recipe & { name: string; port: number; health: { timeout_s: number; interval_s: number } }, ctx: BackendContext, image?: ServiceImage): Promise<ServiceHandle> {
   const kind = must(serviceKindFor(recipe.kind));
-  const script = renderJobScript({ role: 'svc', label: `service ${recipe.name} (${kind.kind})`, env: recipe.env ?? {}, body: kind.renderScript(recipe) });
+  const runtime = runtimeOf(recipe, kind);
+  const tag = newContainerTag();
+  const container = containerFor(runtime, `service ${recipe.name}`, cluster, image, tag, tag, recipe.resources.memory_mib);
+  const script = renderJobScript({ role: 'svc', label: `service ${recipe.name} (${kind.kind}, ${runtime})`, env: recipe.env ?? {}, body: kind.renderScript(recipe), ...(container ? { container } : {}) });
   return withRemote(cluster, ctx, async (remote) => {
     const t0 = Date.now();
     const jobId = await submitJob(remote, jobSbatchArgv({ role: 'svc', name: serviceJobName('svc', recipe.name), resources: recipe.resources }), script);
@@ -71,11 +105,12 @@ export async function deployService(cluster: Cluster, recipe: Recipe & { name: s
       if (health !== 'healthy') throw new ServiceJobError(`service ${recipe.name}: ${health}`);
       const healthyS = (Date.now() - t0) / 1000;
       ctx.log.info(`service ${recipe.name}: SLURM job ${jobId} on ${s.node}, healthy at ${endpoint.address}:${endpoint.port} after ${healthyS.toFixed(1)} s`);
-      return { recipe: recipe.name, kind: kind.kind, jobId, endpoint, cluster, startS, healthyS };
+      return { recipe: recipe.name, kind: kind.kind, jobId, endpoint, cluster, runtime, ...(image ? { image } : {}), tag, startS, healthyS };
     } catch (e) {
       // Cancel with a fresh signal: an interrupted run must still not leave its job behind.
       const output = await withRemote(cluster, ctx, async (r) => {
         await cancelJob(r, jobId).catch(() => undefined);
+        await removeContainers(r, host, image, tag).catch(() => undefined);
         const out = await outputBlock(r, host, 'svc', jobId);
         if (host) await removeJobFiles(r, host, 'svc', jobId).catch(() => undefined);
         return out;
@@ -91,6 +126,8 @@ export async function undeployService(handle: ServiceHandle, ctx: BackendContext
   await withRemote(handle.cluster, ctx, async (remote) => {
     await cancelJob(remote, handle.jobId);
     const host = hostOfNode(handle.cluster.hosts, handle.endpoint.node);
+    // The job's TERM trap removes its container; this also takes any a killed job left, and clients'.
+    await removeContainers(remote, host, handle.image, handle.tag);
     if (host) await removeJobFiles(remote, host, 'svc', handle.jobId);
   }, new AbortController().signal);
   ctx.log.info(`service ${handle.recipe}: SLURM job ${handle.jobId} cancelled`);
@@ -102,7 +139,7 @@ export async function describeService(handle: ServiceHandle, ctx: BackendContext
     const s = await jobStatus(remote, handle.jobId);
     return s ? s.state : 'gone from squeue';
   }).catch((e: unknown) => `unknown (${e instanceof Error ? e.message : String(e)})`);
-  return { service: `${handle.recipe} (${handle.kind})`, slurm_job: String(handle.jobId), state, node: handle.endpoint.node, endpoint: `${handle.endpoint.address}:${handle.endpoint.port}` };
+  return { service: `${handle.recipe} (${handle.kind}, ${handle.runtime ?? 'host'})`, ...(handle.image ? { image: handle.image.ref } : {}), slurm_job: String(handle.jobId), state, node: handle.endpoint.node, endpoint: `${handle.endpoint.address}:${handle.endpoint.port}` };
 }
 
 /** What one client run produced. */
@@ -112,6 +149,7 @@ export interface ClientRunResult {
   rows: ClientRow[];
   output: string;
   granularity: 'request' | 'aggregate';
+  runtime: Runtime;
 }
 
 async function serviceAlive(remote: Remote, handle: ServiceHandle, when: string): Promise<void> {
@@ -122,7 +160,9 @@ async function serviceAlive(remote: Remote, handle: ServiceHandle, when: string)
 /** Runs one client job against the service and parses its output. */
 export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeout_s: number; concurrency: number }, ctx: BackendContext): Promise<ClientRunResult> {
   const kind = must(clientKindFor(recipe.kind));
-  const script = renderJobScript({ role: 'client', label: `client ${kind.kind} of ${handle.recipe}, concurrency ${recipe.concurrency}`, env: recipe.env ?? {}, body: kind.renderScript(recipe, handle.endpoint) });
+  const runtime = runtimeOf(recipe, kind);
+  const container = containerFor(runtime, `client ${kind.kind}`, handle.cluster, handle.image, newContainerTag(), handle.tag ?? newContainerTag(), recipe.resources.memory_mib);
+  const script = renderJobScript({ role: 'client', label: `client ${kind.kind} of ${handle.recipe}, concurrency ${recipe.concurrency} (${runtime})`, env: recipe.env ?? {}, body: kind.renderScript(recipe, handle.endpoint), ...(container ? { container } : {}) });
   return withRemote(handle.cluster, ctx, async (remote) => {
     await serviceAlive(remote, handle, 'before the client started');
     const jobId = await submitJob(remote, jobSbatchArgv({ role: 'client', name: serviceJobName('client', handle.recipe), resources: recipe.resources }), script);
@@ -149,7 +189,7 @@ export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeou
       const rows = kind.parseOutput(output, recipe);
       if (typeof rows === 'string') throw new ServiceJobError(`client ${kind.kind}: ${rows}\n--- output of SLURM job ${jobId} ---\n${output.slice(-8192)}`);
       await serviceAlive(remote, handle, 'after the client ran');
-      return { jobId, node, rows, output, granularity: kind.granularity };
+      return { jobId, node, rows, output, granularity: kind.granularity, runtime };
     } catch (e) {
       if (!(e instanceof ServiceJobError)) await withRemote(handle.cluster, ctx, (r) => cancelJob(r, jobId), new AbortController().signal).catch(() => undefined);
       throw e;

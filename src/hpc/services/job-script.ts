@@ -5,6 +5,7 @@
  * them there whether or not the nodes share a filesystem.
  */
 import { shellCommand, shellQuote } from '../remote/quote.js';
+import { containerRunLines, type ContainerRun } from './container-run.js';
 import type { Resources } from './recipe-fields.js';
 
 export type JobRole = 'svc' | 'client';
@@ -22,9 +23,10 @@ export function jobFiles(role: JobRole, jobId: number): { output: string; dir: s
 
 /**
  * The batch script: a scratch dir in `$D` as the working directory, the recipe's environment
- * (names validated, values quoted), then the kind's commands.
+ * (names validated, values quoted), then the kind's commands, on the node itself or, with
+ * `container`, inside a podman container (see container-run.ts).
  */
-export function renderJobScript(o: { role: JobRole; label: string; env: Record<string, string>; body: string }): string {
+export function renderJobScript(o: { role: JobRole; label: string; env: Record<string, string>; body: string; container?: ContainerRun }): string {
   const exports = Object.entries(o.env).map(([k, v]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`not an environment variable name: ${k}`);
     return `export ${k}=${shellQuote(v)}`;
@@ -35,7 +37,7 @@ export function renderJobScript(o: { role: JobRole; label: string; env: Record<s
     `D=/tmp/bench-${o.role}-$SLURM_JOB_ID.d`,
     'mkdir -p "$D" && cd "$D" || exit 1',
     ...exports,
-    o.body,
+    ...(o.container ? containerRunLines(o.container, o.role, Object.keys(o.env), o.body) : [o.body]),
   ].join('\n');
 }
 

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { ClientRow } from './client-row.js';
+import type { ContainerImageSpec } from './container-image.js';
 
 /** A zod object schema with a `kind` literal, as a discriminated union member needs. */
 export type KindSchema = z.ZodType<{ kind: string }> & { shape: { kind: z.ZodLiteral<string> } };
@@ -17,18 +18,26 @@ export interface Endpoint {
   port: number;
 }
 
-/** How the service's process runs on the node. Only `host` is built: containers are not yet. */
-export type Runtime = 'host';
+/**
+ * How a job's process runs on the node: `host` from the node's own packages, `podman` in a
+ * container of the kind's image (host networking). A recipe without `runtime` gets `podman` when
+ * its kind declares an image, else `host`.
+ */
+export type Runtime = 'host' | 'podman';
 
 export interface ServiceKind<C = Record<string, unknown>> {
   kind: string;
   configSchema: KindSchema;
-  /** Debian packages the compute nodes need (for `.ci/run` and images). */
+  /** Debian packages the compute nodes need to run it with `runtime: host` (for `.ci/run`). */
   packages: readonly string[];
+  /** What its container image holds (`runtime: podman`); a kind without one runs on the host only. */
+  image?: ContainerImageSpec;
   /**
    * The job script's commands, run after the preamble has made a per-job scratch directory, put
    * its path in `$D` and made it the working directory (bench removes it after the job). Every
    * recipe value must be quoted (`shellQuote`) or validated to a shape no shell reads specially.
+   * With `runtime: podman` the same commands run inside the container, with `$D` mounted at the
+   * same path.
    */
   renderScript(config: C): string;
   /** An argv run on the head host: exit 0 means the service answers at `endpoint`. */
@@ -39,6 +48,7 @@ export interface ClientKind<C = Record<string, unknown>> {
   kind: string;
   configSchema: KindSchema;
   packages: readonly string[];
+  image?: ContainerImageSpec;
   /**
    * What one row of its `client.arrow` is: `request` (one per request: the load generator
    * records each) or `aggregate` (one per test or interval: it reports only summaries).
@@ -58,4 +68,10 @@ export function defineServiceKind<S extends KindSchema>(def: Omit<ServiceKind<z.
 /** Declares a client kind with its config typed from its schema. */
 export function defineClientKind<S extends KindSchema>(def: Omit<ClientKind<z.infer<S>>, 'configSchema'> & { configSchema: S }): ClientKind & { configSchema: S } {
   return def as unknown as ClientKind & { configSchema: S };
+}
+
+/** The runtime a recipe runs with: its own `runtime`, else podman when the kind has an image. */
+export function runtimeOf(recipe: { runtime?: unknown }, kind: { image?: ContainerImageSpec }): Runtime {
+  if (recipe.runtime === 'host' || recipe.runtime === 'podman') return recipe.runtime;
+  return kind.image ? 'podman' : 'host';
 }

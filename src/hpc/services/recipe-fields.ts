@@ -23,11 +23,16 @@ export type Resources = z.infer<typeof resources>;
 /** Environment of the job: names are shell identifiers, values are quoted when rendered. */
 export const environment = z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.string());
 
+/**
+ * `host` (the node's own packages) or `podman` (a container of the kind's image, built by
+ * `service:image`, host networking). Absent: podman when the kind declares an image.
+ */
+export const runtime = opt(z.enum(['host', 'podman']));
+
 /** Fields of every service recipe, besides its `kind`. */
 export const serviceFields = {
   name: recipeName,
-  /** Only `host` (the node's own packages, no container) is built. */
-  runtime: z.literal('host'),
+  runtime,
   port: int(1, 65535),
   /** Extra arguments appended to the service's command line, each one word. */
   args: opt(z.array(z.string())),
@@ -40,6 +45,7 @@ export const serviceFields = {
 export const clientFields = {
   /** The service recipe (`service.name`) this client loads. */
   service: recipeName,
+  runtime,
   /** Requests in flight at once. */
   concurrency: int(1, 10_000),
   env: opt(environment),

@@ -29,6 +29,7 @@ export const nginxService = defineServiceKind({
     body_bytes: z.number().int().nonnegative().max(64 * 1024 * 1024),
   }),
   packages: ['nginx-light', 'curl'],
+  image: { apt: ['nginx-light'] },
   renderScript(c) {
     return [
       'mkdir -p www tmp',

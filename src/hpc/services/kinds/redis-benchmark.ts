@@ -29,6 +29,7 @@ export const redisBenchmarkClient = defineClientKind({
     data_size: z.number().int().min(1).max(1024 * 1024),
   }),
   packages: ['redis-tools'],
+  image: { apt: ['redis-tools'] },
   granularity: 'aggregate',
   renderScript(c, endpoint) {
     const lines = ['set -e'];

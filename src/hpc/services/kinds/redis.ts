@@ -18,6 +18,7 @@ export const redisService = defineServiceKind({
     maxmemory_mib: opt(z.number().int().nonnegative()),
   }),
   packages: ['redis-server', 'redis-tools'],
+  image: { apt: ['redis-server', 'redis-tools'] },
   renderScript(c) {
     const argv = [
       'redis-server', '--port', String(c.port), '--bind', '0.0.0.0', '--protected-mode', 'no',

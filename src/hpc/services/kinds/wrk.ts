@@ -35,6 +35,7 @@ export const wrkClient = defineClientKind({
     path: z.string().regex(/^\/[^\s]*$/, 'a URL path starting with / and without blanks'),
   }),
   packages: ['wrk'],
+  image: { apt: ['wrk'] },
   granularity: 'aggregate',
   renderScript(c, endpoint) {
     const argv = ['timeout', String(c.timeout_s), 'wrk', '-t', String(Math.min(c.threads, c.concurrency)), '-c', String(c.concurrency),

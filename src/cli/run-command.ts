@@ -75,9 +75,9 @@ async function stampedNoOp(args: CliArgs, root: string, src: ProjectSources): Pr
 
 /** Plans, prints (dry run) or runs; returns the exit status. */
 export async function runCommand(args: CliArgs, root: string): Promise<number> {
-  const loaded = await loadSources(root, args.overrides);
+  // Loaded side by side: each awaited import is a round of module loading the no-op waits for.
+  const [loaded, { takeExecutorConfig }] = await Promise.all([loadSources(root, args.overrides), import('../hpc/executor/take-executor-config.js')]);
   // Where tasks run must not change what they compute: the executor group leaves every point here.
-  const { takeExecutorConfig } = await import('../hpc/executor/take-executor-config.js');
   const taken = takeExecutorConfig(loaded.sw.sweep);
   const sources: ProjectSources = { ...loaded, sw: { sweep: taken.sweep, diagnostics: [...loaded.sw.diagnostics, ...taken.diagnostics] } };
   if (await stampedNoOp(args, root, sources)) return 0;

@@ -120,4 +120,28 @@ describe('inference service and client as SLURM jobs on netns', () => {
     expect(readdirSync('/tmp').filter((f) => ours.some((j) => f === `bench-${j}.out` || f === `bench-${j}.d`))).toEqual([]);
     expect(spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout).not.toContain(BRIDGE);
   }, 600_000);
+
+  it('report:pareto of a sweep that deployed the service has a services section (client runs reused); a sweep without services has none', () => {
+    const workload = ['workload=short', 'workload.jobs=2'];
+    const withServices = bench(['report:pareto', ...ARGS.slice(1), ...workload]);
+    expect(withServices.status, withServices.output).toBe(0);
+    expect(withServices.output).toMatch(/report:services-section\[all\]/);
+    // The three client runs of the first test are up to date: no service job this time.
+    expect(lastRunEvents().filter((e) => e.kind === 'resource-up' && e.taskId?.startsWith('service:deploy'))).toHaveLength(0);
+    const html = readFileSync(join(dir, 'results', 'report.html'), 'utf8');
+    expect(html).toContain('<h2 id="services">Services</h2>');
+    expect(html).toContain('<a href="#services">services</a>');
+    expect(html).toContain('data-service="inference"');
+    for (const c of [1, 8, 32]) expect(html).toContain(`>c=${c}</text>`);
+    expect(html.indexOf('id="services"')).toBeLessThan(html.indexOf('id="all-points"'));
+    expect(readFileSync(join(dir, 'results', 'latest', 'report.html'), 'utf8')).toBe(html);
+    expect(readFileSync(join(dir, 'results', 'front.txt'), 'utf8')).toMatch(/Pareto fronts/);
+
+    const without = bench(['report:pareto', 'experiment=none', 'repetitions=1', ...workload]);
+    expect(without.status, without.output).toBe(0);
+    expect(without.output).not.toMatch(/report:services-section/);
+    const plain = readFileSync(join(dir, 'results', 'report.html'), 'utf8');
+    expect(plain).toContain('<h2 id="all-points">');
+    expect(plain).not.toContain('id="services"');
+  }, 600_000);
 });

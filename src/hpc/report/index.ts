@@ -8,3 +8,4 @@ export { COST_DEFINITIONS, COST_METRICS, costMetrics, withCostObjective } from '
 export type { CostSetting } from './cost-metrics.js';
 export type { PointRuns, RunSeries } from './point-runs.js';
 export { runKind } from './point-runs.js';
+export { addServicesSection, renderServicesSection } from './services-section.js';

@@ -67,20 +67,35 @@ function curveSvg(rows: readonly Averaged[]): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="latency against throughput">${parts.join('')}</svg>`;
 }
 
-/** The HTML page and a text summary, one section per service. */
-export function buildServicesReport(points: readonly ServicePoint[], provenance: { date: string; command: string }): { html: string; text: string } {
-  const services = [...new Set(points.map((p) => p.service))].sort();
-  const sections: string[] = [];
-  const text: string[] = [];
-  for (const service of services) {
+/** One service's part of a report: the curve, a note on how its percentiles were had, the table and text lines. */
+export interface ServiceBlock {
+  service: string;
+  client: string;
+  svg: string;
+  note: string;
+  table: string;
+  text: string[];
+}
+
+/** A block per service (sorted by name), shared by the services page and the main report's section. */
+export function serviceBlocks(points: readonly ServicePoint[]): ServiceBlock[] {
+  return [...new Set(points.map((p) => p.service))].sort().map((service) => {
     const own = points.filter((p) => p.service === service);
     const rows = averageByConcurrency(own);
     const client = own[0]?.client ?? '';
     const note = own[0]?.granularity === 'aggregate' ? `${client} reports per-test or per-run summaries, not single requests: percentiles are its own (averaged over tests where there are several).` : 'Percentiles over every request.';
-    const table = rows.map((r) => `<tr><td>${r.concurrency}</td><td>${r.runs}</td><td>${r.requests}</td><td>${fmt(r.throughput, 0)}</td><td>${fmt(r.p50, 3)}</td><td>${fmt(r.p95, 3)}</td><td>${fmt(r.p99, 3)}</td><td>${fmt(r.errorRate * 100, 2)}</td></tr>`).join('');
-    sections.push(`<section><h2>${esc(service)} <small>(client ${esc(client)})</small></h2>${curveSvg(rows)}<p class="note">${esc(note)}</p><table><thead><tr><th>concurrency</th><th>runs</th><th>requests</th><th>throughput (req/s)</th><th>p50 (ms)</th><th>p95 (ms)</th><th>p99 (ms)</th><th>errors (%)</th></tr></thead><tbody>${table}</tbody></table></section>`);
-    text.push(`${service} (client ${client})`, ...rows.map((r) => `  concurrency ${String(r.concurrency).padStart(4)}: ${fmt(r.throughput, 0).padStart(8)} req/s  p50 ${fmt(r.p50, 3)} ms  p95 ${fmt(r.p95, 3)} ms  p99 ${fmt(r.p99, 3)} ms  errors ${fmt(r.errorRate * 100, 2)}%`));
-  }
+    const body = rows.map((r) => `<tr><td>${r.concurrency}</td><td>${r.runs}</td><td>${r.requests}</td><td>${fmt(r.throughput, 0)}</td><td>${fmt(r.p50, 3)}</td><td>${fmt(r.p95, 3)}</td><td>${fmt(r.p99, 3)}</td><td>${fmt(r.errorRate * 100, 2)}</td></tr>`).join('');
+    const table = `<table><thead><tr><th>concurrency</th><th>runs</th><th>requests</th><th>throughput (req/s)</th><th>p50 (ms)</th><th>p95 (ms)</th><th>p99 (ms)</th><th>errors (%)</th></tr></thead><tbody>${body}</tbody></table>`;
+    const text = [`${service} (client ${client})`, ...rows.map((r) => `  concurrency ${String(r.concurrency).padStart(4)}: ${fmt(r.throughput, 0).padStart(8)} req/s  p50 ${fmt(r.p50, 3)} ms  p95 ${fmt(r.p95, 3)} ms  p99 ${fmt(r.p99, 3)} ms  errors ${fmt(r.errorRate * 100, 2)}%`)];
+    return { service, client, svg: curveSvg(rows), note, table, text };
+  });
+}
+
+/** The HTML page and a text summary, one section per service. */
+export function buildServicesReport(points: readonly ServicePoint[], provenance: { date: string; command: string }): { html: string; text: string } {
+  const blocks = serviceBlocks(points);
+  const sections = blocks.map((b) => `<section><h2>${esc(b.service)} <small>(client ${esc(b.client)})</small></h2>${b.svg}<p class="note">${esc(b.note)}</p>${b.table}</section>`);
+  const text = blocks.flatMap((b) => b.text);
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench: services, latency against throughput</title><style>
 body{font-family:system-ui,sans-serif;margin:2em;max-width:60em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 .note{color:#555;font-size:.9em}small{color:#666;font-weight:normal}</style></head><body><h1>Services: latency against throughput</h1>

@@ -172,8 +172,13 @@ describe('bench gc', () => {
     expect(p.run(['scale=1,2']).code).toBe(0);
     expect(runs('run report')).toBe(2);
     expect(p.run(['gc', 'scale=1,2']).code).toBe(0);
+    // Switching back: the dry run says the report is taken back, not run, and nothing runs.
+    const dry = p.run(['scale=1,2,3', '--dry-run']).stdout;
+    expect(dry).toContain('\nrestore  report:all[all]  config-changed: points 2 items → 3 items (added scale=3-r0); the same fingerprint was committed at ');
+    expect(dry.trimEnd().split('\n').at(-1)).toBe('0 to run, 1 to restore from history, 3 up to date, 1 resources');
     const r = p.run(['scale=1,2,3']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/done: 0 ran, 1 restored from history, 3 up to date/);
     expect(runs('run report')).toBe(2);
     expect(p.read('results/report.txt')).toBe('w1,w2,w3');
   });

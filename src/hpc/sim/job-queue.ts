@@ -30,6 +30,11 @@ export class JobQueue {
   private readonly byCores = new Map<number, number>();
   private readonly gpuJobs = new Set<number>();
   private readonly withGpus: boolean;
+  /**
+   * No rank below this holds a waiting job. A pass asks for the first waiting job at every event;
+   * from here that is one leaf instead of a climb from rank 0 over the jobs already gone.
+   */
+  private waitingFrom = 0;
   length = 0;
 
   /**
@@ -51,7 +56,9 @@ export class JobQueue {
 
   add(j: number): void {
     const s = this.jobs[j] as JobSpec;
-    this.setLeaf(this.rankOf[j] as number, 1, s.cores, Number.isNaN(s.walltime) ? Infinity : s.walltime);
+    const r = this.rankOf[j] as number;
+    this.setLeaf(r, 1, s.cores, Number.isNaN(s.walltime) ? Infinity : s.walltime);
+    if (r < this.waitingFrom) this.waitingFrom = r;
     this.length++;
     if (!this.withGpus) return;
     if (s.gpus > 0) this.gpuJobs.add(j);
@@ -102,7 +109,10 @@ export class JobQueue {
 
   /** The first rank ≥ `from` that holds a waiting job, or NONE (a waiting job's cores are finite). */
   nextWaiting(from: number): number {
-    return this.nextFitting(from, Number.MAX_VALUE);
+    if (from > this.waitingFrom) return this.nextFitting(from, Number.MAX_VALUE);
+    const r = this.nextFitting(this.waitingFrom, Number.MAX_VALUE);
+    this.waitingFrom = r === NONE ? this.size : r;
+    return r;
   }
 
   /** The rank of the k-th waiting job (k ≥ 1) in queue order, or NONE when fewer wait. */

@@ -25,6 +25,7 @@ import { NodeState, type Allocation, type PlacementRule } from './placement.js';
 import { arrivalRanks, priorityOrder, staticRanks, type PriorityConfig } from './priority.js';
 import { Projection } from './projection.js';
 import { RunningSet } from './running-set.js';
+import { SeriesRecorder, type SimSeries } from './series-recorder.js';
 import { nodeCountOf } from './unit-nodes.js';
 
 export interface SimPolicy {
@@ -45,12 +46,7 @@ export interface SimNodeSpec {
 }
 
 /** Scheduler-level view of a run. */
-export interface SimSeries {
-  t: number[];
-  queued: number[];
-  busyCores: number[];
-  busyGpus: number[];
-}
+export type { SimSeries } from './series-recorder.js';
 
 export interface SimResult {
   jobs: JobRecord[];
@@ -78,10 +74,13 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
   const totalCores = state.totalFreeCores;
   const totalGpus = state.totalFreeGpus;
   const jobs = byArrival(specs);
-  const records: (JobRecord | undefined)[] = new Array(jobs.length);
+  // Per job: 0 not started, 1 started, 2 started as a backfill; and the nodes it got. The
+  // records are made from these and the running set once the run is over, in one loop.
+  const started = new Uint8Array(jobs.length);
+  const nodeCount = new Int32Array(jobs.length);
   const ends = new MinHeap();
   const running = new RunningSet(jobs.length, policy.queue === 'easy');
-  const series: SimSeries = { t: [], queued: [], busyCores: [], busyGpus: [] };
+  const series = new SeriesRecorder(2 * jobs.length + 1);
   const order = priorityOrder(policy.priority, jobs, totalCores);
   const ranks = staticRanks(policy.priority, jobs);
   const queue = new JobQueue(jobs, ranks ?? arrivalRanks(jobs.length), policy.queue !== 'fcfs');
@@ -104,9 +103,8 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     if (isBackfill) backfilled++;
     observer?.onStart?.(spec, alloc, t);
     queue.remove(j);
-    const cores = running.cores[j] as number;
-    const gpus = running.gpus[j] as number;
-    records[j] = { id: spec.id, user: spec.user, submit: spec.submit, start: t, end, cores, nodes: nodeCountOf(alloc), gpus, state: spec.runtime > spec.walltime ? 'timeout' : 'completed', backfilled: isBackfill };
+    started[j] = isBackfill ? 2 : 1;
+    nodeCount[j] = nodeCountOf(alloc);
   };
   const end = (j: number, t: number) => {
     const alloc = running.alloc[j] as Allocation;
@@ -114,12 +112,6 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     const at = running.remove(j);
     state.release(alloc);
     projection?.ended(j, at, alloc);
-  };
-  const sample = (t: number) => {
-    series.t.push(t);
-    series.queued.push(queue.length);
-    series.busyCores.push(totalCores - state.totalFreeCores);
-    series.busyGpus.push(totalGpus - state.totalFreeGpus);
   };
   const pass: Pass = { queue, t: lastT, policy, state, scratch: state.clone(), projection, cons, jobs, running, start, observer };
 
@@ -138,11 +130,25 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     if (ranks) scheduleRanked(pass);
     else scheduleSorted(pass, order.sort(queue.live(), t));
     fragNow = queue.anyFitsByCount(state.totalFreeCores, state.totalFreeGpus) ? state.totalFreeCores : 0;
-    sample(t);
+    series.add(t, queue.length, totalCores - state.totalFreeCores, totalGpus - state.totalFreeGpus);
   }
-  const done = records.filter((r): r is JobRecord => r !== undefined);
+  const done = recordsOf(jobs, started, nodeCount, running);
   const makespan = makespanOf(done, jobs[0]?.submit ?? 0);
-  return { jobs: done, series, fragmentation: makespan > 0 ? fragArea / (totalCores * makespan) : 0, backfilled };
+  return { jobs: done, series: series.finish(), fragmentation: makespan > 0 ? fragArea / (totalCores * makespan) : 0, backfilled };
+}
+
+/** The records of the jobs that started, in arrival order. */
+function recordsOf(jobs: readonly JobSpec[], started: Uint8Array, nodeCount: Int32Array, running: RunningSet): JobRecord[] {
+  const out: JobRecord[] = [];
+  for (let j = 0; j < jobs.length; j++) {
+    if (started[j] === 0) continue;
+    const spec = jobs[j] as JobSpec;
+    const start = running.start[j] as number;
+    const end = start + Math.min(spec.runtime, spec.walltime);
+    const state = spec.runtime > spec.walltime ? 'timeout' : 'completed';
+    out.push({ id: spec.id, user: spec.user, submit: spec.submit, start, end, cores: running.cores[j] as number, nodes: nodeCount[j] as number, gpus: running.gpus[j] as number, state, backfilled: started[j] === 2 });
+  }
+  return out;
 }
 
 /** The jobs by submit time, then id; traces and generators give them so, and then no sort is needed. */

@@ -11,6 +11,14 @@
  * interleaved run by run, checks that both give the same start times, and prints the median of
  * the per-run speed ratios — a figure the machine's load mostly cancels out of.
  * `--only=fcfs/pool,easy/nodes` picks variants.
+ *
+ * What is timed: one `simulate()` call on jobs already parsed — everything a user's run pays for
+ * inside the simulator (its indexes, the event loop, the job records and the series it returns),
+ * and nothing before or after it (reading and parsing the SWF files, laying the copies end to
+ * end, writing tables). The medians are over `--runs` calls in one process, most of them on
+ * compiled code; CPU time includes the garbage collector's and compiler's helper threads.
+ * `first call` is each variant's one call in a fresh process, compiled as it goes, as a sweep
+ * point's single run is.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,10 +30,12 @@ import { repeatTraces } from '../src/hpc/workload/repeat-traces.js';
 import { parseSwf } from '../src/hpc/workload/swf.js';
 
 type Simulate = typeof simulate;
+type Variant = [SimPolicy['queue'], 'pool' | 'nodes'];
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const runs = Number(arg('runs') ?? 5);
 const against = arg('against');
 const only = arg('only')?.split(',');
+const coldOne = arg('first-call');
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dir = join(root, 'data/traces/rlscheduler-lublin256/');
 const traces = ['lublin_256.swf', 'lublin_256_new2.swf'].map((f) => parseSwf(readFileSync(dir + f, 'utf8'), { file: f }).jobs);
@@ -65,13 +75,26 @@ function timeOne(sim: Simulate, policy: SimPolicy): Timing {
 }
 
 const rate = (s: number) => `${Math.round(jobs.length / s).toLocaleString('en').padStart(9)} jobs/s`;
+const policyOf = ([queue, reservation]: Variant): SimPolicy => ({ queue, reservation, priority: { order: 'fcfs' }, placement: 'first-fit', backfillDepth: 500 });
+
+/** The wall time of a variant's first simulate() call in a fresh process (this script with --first-call). */
+function firstCall(name: string): number {
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--first-call=${name}`], { encoding: 'utf8' });
+  return Number(out.trim());
+}
+
+if (coldOne) {
+  const [queue, reservation] = coldOne.split('/') as Variant;
+  console.log(timeOne(simulate, policyOf([queue, reservation])).wall);
+  process.exit(0);
+}
 const base = against ? await simulatorAt(against) : undefined;
 console.log(`${jobs.length} jobs on ${nodes.length} one-core nodes, ${runs} runs each${against ? `, interleaved with the simulator at ${against}` : ''}; medians`);
-const variants: [SimPolicy['queue'], 'pool' | 'nodes'][] = [['fcfs', 'pool'], ['easy', 'pool'], ['conservative', 'pool'], ['easy', 'nodes'], ['conservative', 'nodes']];
+const variants: Variant[] = [['fcfs', 'pool'], ['easy', 'pool'], ['conservative', 'pool'], ['easy', 'nodes'], ['conservative', 'nodes']];
 for (const [queue, reservation] of variants) {
   const name = `${queue}/${reservation}`;
   if (only && !only.includes(name)) continue;
-  const policy: SimPolicy = { queue, reservation, priority: { order: 'fcfs' }, placement: 'first-fit', backfillDepth: 500 };
+  const policy = policyOf([queue, reservation]);
   const now: Timing[] = [];
   const old: Timing[] = [];
   for (let i = 0; i < runs; i++) {
@@ -83,7 +106,8 @@ for (const [queue, reservation] of variants) {
   const last = now[now.length - 1] as Timing;
   const wall = median(now.map((t) => t.wall));
   const cpu = median(now.map((t) => t.cpu));
-  console.log(`${name.padEnd(18)} wall ${wall.toFixed(2)} s ${rate(wall)}   cpu ${cpu.toFixed(2)} s ${rate(cpu)}   (${last.backfilled} backfilled)`);
+  const first = firstCall(name);
+  console.log(`${name.padEnd(18)} wall ${wall.toFixed(2)} s ${rate(wall)}   cpu ${cpu.toFixed(2)} s ${rate(cpu)}   first call ${first.toFixed(2)} s ${rate(first)}   (${last.backfilled} backfilled)`);
   if (base) {
     const same = old.every((o) => o.starts.length === last.starts.length && o.starts.every((s, k) => s === last.starts[k]));
     const ratio = (f: (t: Timing) => number) => median(now.map((t, k) => f(old[k] as Timing) / f(t))).toFixed(2);

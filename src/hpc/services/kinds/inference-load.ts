@@ -39,13 +39,14 @@ export const inferenceClient = defineClientKind({
     python: z.string().min(1).regex(/^[^\0\n]+$/, 'a path or command name without newlines'),
   }),
   packages: ['python3'],
+  image: { apt: ['python3'] },
   granularity: 'request',
   renderScript(c, endpoint) {
     const argv = [endpoint.address, String(endpoint.port), c.model, String(c.concurrency), String(c.requests), String(c.duration_s), String(c.seed), JSON.stringify(c.mix)];
     return [
       'set -e',
       writeSourceCommand('loadgen.py'),
-      `exec timeout ${shellQuote(String(c.timeout_s))} ${nodePath(c.python, shellQuote)} loadgen.py ${shellCommand(argv)}`,
+      `exec timeout ${shellQuote(String(c.timeout_s))} ${(c.runtime ?? 'podman') === 'podman' ? 'python3' : nodePath(c.python, shellQuote)} loadgen.py ${shellCommand(argv)}`,
       '',
     ].join('\n');
   },

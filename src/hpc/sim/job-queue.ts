@@ -155,6 +155,7 @@ export class JobQueue {
 
   private setLeaf(r: number, count: number, cores: number, wall: number): void {
     const leaf = r + this.size;
+    const delta = count - (this.count[leaf] as number);
     this.count[leaf] = count;
     this.minCores[leaf] = cores;
     // Minima stop changing at the first ancestor they leave as it was.
@@ -170,7 +171,8 @@ export class JobQueue {
       if (m === this.minWall[i]) break;
       this.minWall[i] = m;
     }
-    for (let i = leaf >> 1; i >= 1; i >>= 1) this.count[i] = (this.count[2 * i] as number) + (this.count[2 * i + 1] as number);
+    if (delta === 0) return;
+    for (let i = leaf >> 1; i >= 1; i >>= 1) this.count[i] = (this.count[i] as number) + delta;
   }
 
   /**

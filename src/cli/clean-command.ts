@@ -32,7 +32,12 @@ export async function cleanCommand(args: CliArgs, root: string): Promise<number>
       return 1;
     }
     if (!(await tearDownLedger(project, args.dryRun))) return 1;
-    if (args.command === 'gc') return gc(project, args.dryRun);
+    if (args.command === 'gc') {
+      // Jobs a killed coordinator left on an existing cluster (executor.provider=ssh): ours only.
+      const { cancelOrphanedJobs } = await import('../hpc/executor/orphaned-jobs.js');
+      for (const line of await cancelOrphanedJobs(project.cacheDir, { dryRun: args.dryRun, signal: new AbortController().signal })) out(line);
+      return gc(project, args.dryRun);
+    }
     if (args.targets.length) return cleanTargets(project, args);
     return cleanAll(project, args.dryRun);
   } finally {

@@ -10,7 +10,7 @@
  * says how many bytes went over SFTP. Needs root, iproute2, util-linux, openssh-server, munge and
  * slurm-wlm; under CI=true it runs or fails, never skips.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,9 @@ import { hostStateFor } from '../../src/hpc/backends/registry.js';
 import { slurmScheduler } from '../../src/hpc/backends/slurm/index.js';
 import type { BackendContext, Cluster, Host, SchedulerHandle, Topology } from '../../src/hpc/backends/types.js';
 import { SshPool, sshTarget } from '../../src/hpc/remote/ssh-pool.js';
+import { processesIn } from '../support/procs.js';
 import { NETNS, SLURM, gate } from '../support/requirements.js';
+import { until } from '../support/wait.js';
 import { REPO } from './engine-project.js';
 
 const { describe } = gate('SLURM executor over provider ssh test', [...NETNS, ...SLURM]);
@@ -65,7 +67,8 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
 
   beforeAll(async () => {
     netns = await netnsProvider.up(topology, netnsConfig, ctx);
-    slurm = await slurmScheduler.configure(netns, { kind: 'slurm', SchedulerType: 'sched/backfill', SelectType: 'select/cons_tres', SelectTypeParameters: 'CR_Core' }, ctx);
+    // A lost node is noticed after SlurmdTimeout (300 s by default): short here, so the test sees the requeue.
+    slurm = await slurmScheduler.configure(netns, { kind: 'slurm', SchedulerType: 'sched/backfill', SelectType: 'select/cons_tres', SelectTypeParameters: 'CR_Core', SlurmdTimeout: 10 }, ctx);
     head = netns.hosts.find((h) => h.role === 'head') as Host;
     const knownHosts = join(stateDir, 'known_hosts');
     writeFileSync(knownHosts, `${head.address} ${head.hostKey ?? ''}\n`);
@@ -123,5 +126,82 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
     expect(submitted(shared)).toBe(12);
     expect(readFileSync(join(dir, 'results', 'metrics.arrow')).equals(readFileSync(join(local, 'results', 'metrics.arrow')))).toBe(true);
     expect(await queue()).toBe('');
+  }, 900_000);
+
+  it('bench gc cancels the jobs a killed coordinator left, and only those', async () => {
+    const dir = project('bench-exec-gc-');
+    const shared = mkdtempSync(join(tmpdir(), 'bench-exec-gc-dir-'));
+    made.push(dir, shared);
+    const onHead = async (argv: string[]): Promise<string> => {
+      const r = await pool.exec(sshTarget(head, netns as Cluster), argv, { timeoutMs: 30_000 });
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    const partition = (await onHead(['sinfo', '-h', '-o', '%P'])).split('\n')[0]?.replace('*', '') ?? '';
+    // Jobs stay queued while the partition is down, so the killed coordinator surely leaves some.
+    await onHead(['scontrol', 'update', `PartitionName=${partition}`, 'State=DOWN']);
+    try {
+      const foreign = await onHead(['sbatch', '--parsable', '--job-name=someone-else', '--comment=bench-x not ours', '--wrap=sleep 600']);
+      const child = spawn(process.execPath, [join(REPO, 'bin', 'bench.js'), ...SWEEP, ...login, `executor.shared_dir=${shared}`], { cwd: dir, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await until('a job array of ours in the queue', async () => ((await queue()).includes('bench-x-') ? true : undefined), 600_000, 100);
+      child.kill('SIGKILL');
+      await exited;
+      const r = bench(dir, 'gc');
+      expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+      expect(r.out).toMatch(new RegExp(`cancelled \\d+ job arrays of dead coordinators on ${head.address.replace(/\./g, '\\.')}`));
+      const left = await until('our jobs gone from the queue', async () => {
+        const q = await queue();
+        return q.includes('bench-x-') ? undefined : q;
+      }, 60_000, 200);
+      expect(left.split('\n').map((l) => l.split(' ')[0])).toEqual([foreign.split(';')[0]]);
+      await onHead(['scancel', foreign.split(';')[0] ?? '']);
+    } finally {
+      await onHead(['scontrol', 'update', `PartitionName=${partition}`, 'State=UP']);
+    }
+  }, 900_000);
+
+  it('completes the sweep when a compute host is lost mid-sweep: its jobs are requeued, none is collected twice', async () => {
+    const dir = project('bench-exec-lost-');
+    const shared = mkdtempSync(join(tmpdir(), 'bench-exec-lost-dir-'));
+    made.push(dir, shared);
+    const args = ['report:pareto', 'experiment=none', 'scheduler=flux,slurm,kubernetes', 'repetitions=3', ...login, `executor.shared_dir=${shared}`];
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'bench.js'), ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => { out += b.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // The victim: a compute host running one of our jobs.
+    const victim = await until('a job of ours running on a compute host', async () => {
+      const r = await pool.exec(sshTarget(head, netns as Cluster), ['squeue', '-h', '-t', 'RUNNING', '-o', '%N %j'], { timeoutMs: 30_000 });
+      return r.stdout.split('\n').map((l) => l.trim().split(' ')).find(([n, j]) => n && j?.startsWith('bench-x-'))?.[0];
+    }, 600_000, 100);
+    const hostNs = ((netns as Cluster).data['hosts'] as Array<{ name: string; netns: string }>).find((h) => h.name === victim)?.netns;
+    const inode = spawnSync('stat', ['-L', '-c', '%i', `/run/netns/${String(hostNs)}`], { encoding: 'utf8' }).stdout.trim();
+    // The node is lost: slurmd, its job steps and the jobs' processes die (sshd stays, as a console would).
+    const killed = processesIn(new Set([inode])).filter((p) => p.comm !== 'sshd' && p.comm !== 'munged');
+    expect(killed.map((p) => p.comm)).toContain('slurmd');
+    for (const p of killed) {
+      try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone meanwhile */ }
+    }
+    expect(await exited, out).toBe(0);
+    expect(out).toMatch(/done: \d+ ran, 0 up to date, 0 failed/);
+    // SLURM saw the node go and requeued what ran there, and the sweep finished on the others.
+    const sinfo = await pool.exec(sshTarget(head, netns as Cluster), ['sinfo', '-h', '-N', '-n', String(victim), '-o', '%T'], { timeoutMs: 30_000 });
+    expect(sinfo.stdout.trim()).toMatch(/down|drain|fail/i);
+    const local3 = project('bench-exec-lost-local-');
+    made.push(local3);
+    const l = bench(local3, ...args.slice(0, 5));
+    expect(l.code, l.err).toBe(0);
+    expect(readFileSync(join(dir, 'results', 'metrics.arrow')).equals(readFileSync(join(local3, 'results', 'metrics.arrow')))).toBe(true);
+    // Every task was collected once: 9 runs and 9 metrics, each committed by one attempt.
+    expect(out.match(/✓ (workload:run|metrics)\[/g) ?? []).toHaveLength(18);
+    expect(await queue()).toBe('');
+    // How SLURM ended the jobs of the lost node, from its completion records.
+    const compLoc = /JobCompLoc\s*=\s*(\S+)/.exec(await pool.exec(sshTarget(head, netns as Cluster), ['scontrol', 'show', 'config'], { timeoutMs: 30_000 }).then((r) => r.stdout))?.[1] ?? '';
+    const comp = await pool.exec(sshTarget(head, netns as Cluster), ['cat', compLoc], { timeoutMs: 30_000 });
+    const states = comp.stdout.split('\n').filter((l) => l.includes('bench-x-')).map((l) => /JobState=(\S+)/.exec(l)?.[1] ?? '?');
+    const tally = [...new Set(states)].map((st) => `${st} ${states.filter((x) => x === st).length}`).join(', ');
+    console.log(`lost node ${String(victim)}: killed ${killed.map((p) => p.comm).join(', ')}; completion records: ${tally}; ${out.match(/✗ [^\n]*/g)?.join(' | ') ?? 'no task failed'}`);
   }, 900_000);
 });

@@ -14,6 +14,7 @@ import { shellQuote } from '../remote/quote.js';
 import type { Remote } from '../remote/remote.js';
 import { isTerminalState } from '../backends/slurm/squeue.js';
 import type { ExitLine, JobFiles } from './job-files.js';
+import { ownerTag } from './orphaned-jobs.js';
 import { JOB_FILES } from './task-spec.js';
 
 /** How a job ended, as far as the queue can tell. */
@@ -241,11 +242,13 @@ export class JobQueue {
 }
 
 /**
- * The array's comment: its batch and, where they fit SLURM's limit on the field, every task's
- * fingerprint digest (12 characters each, in array order); the batch's `dirs` file always has them.
+ * The array's comment: the coordinator that submitted it (`<host>:<pid>`, so `bench gc` can tell
+ * our orphans from anyone else's jobs), its batch and, where they fit SLURM's limit on the field,
+ * every task's fingerprint digest (12 characters each, in array order); the batch's `dirs` file
+ * always has them.
  */
-export function arrayComment(batchDir: string, digests: string[]): string {
-  const head = `bench-x ${basename(batchDir)}`;
+export function arrayComment(batchDir: string, digests: string[], owner = ownerTag()): string {
+  const head = `bench-x ${owner} ${basename(batchDir)}`;
   const all = `${head} ${digests.map((d) => d.slice(0, 12)).join(',')}`;
   return all.length <= COMMENT_MAX ? all : head;
 }

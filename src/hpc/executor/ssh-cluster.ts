@@ -16,15 +16,20 @@ import { SshPool } from '../remote/ssh-pool.js';
 import type { ExecutionCluster } from './execution-cluster.js';
 import type { SlurmExecutorConfig } from './executor-schema.js';
 import { SftpFiles, SharedFiles } from './job-files.js';
+import { recordCluster } from './orphaned-jobs.js';
 
 export async function openSshCluster(cfg: SlurmExecutorConfig, o: { cacheDir: string; log: Logger; signal: AbortSignal }): Promise<ExecutionCluster> {
   const hosts = Array.isArray(cfg.hosts) ? cfg.hosts : [];
   const login = hosts[0];
   if (!login) throw new Error('executor.provider=ssh needs executor.hosts: [the login node]');
-  const cluster = await sshProvider.up({} as Topology, {
-    kind: 'ssh', hosts: [login], user: cfg.user ?? userInfo().username, key: cfg.key ?? join(homedir(), '.ssh', 'id_ed25519'),
+  const reach = {
+    login, user: cfg.user ?? userInfo().username, key: cfg.key ?? join(homedir(), '.ssh', 'id_ed25519'),
     ...(cfg.port !== undefined ? { port: cfg.port } : {}), ...(cfg.known_hosts ? { known_hosts: cfg.known_hosts } : {}),
-  }, { signal: o.signal, log: o.log, workDir: o.cacheDir });
+  };
+  const { login: _l, ...rest } = reach;
+  const cluster = await sshProvider.up({} as Topology, { kind: 'ssh', hosts: [login], ...rest }, { signal: o.signal, log: o.log, workDir: o.cacheDir });
+  // Before anything is submitted: a coordinator killed from here on leaves jobs gc can find.
+  recordCluster(o.cacheDir, reach);
   const pool = new SshPool({ onEvent: (e) => o.log.debug(`ssh: ${JSON.stringify(e)}`) });
   const remote = new Remote(pool, cluster, o.signal);
   try {

@@ -44,8 +44,8 @@ describe('batchScript', () => {
 describe('arrayComment', () => {
   it('names each task by digest while that fits SLURM\'s field, else only the batch', () => {
     const digest = (i: number) => `${String(i).padStart(4, '0')}${'a'.repeat(60)}`;
-    expect(arrayComment('/x/batches/b1-2-0', [digest(1), digest(2)])).toBe('bench-x b1-2-0 0001aaaaaaaa,0002aaaaaaaa');
+    expect(arrayComment('/x/batches/b1-2-0', [digest(1), digest(2)], 'h:1')).toBe('bench-x h:1 b1-2-0 0001aaaaaaaa,0002aaaaaaaa');
     const many = Array.from({ length: 100 }, (_, i) => digest(i));
-    expect(arrayComment('/x/batches/b1-2-0', many)).toBe('bench-x b1-2-0');
+    expect(arrayComment('/x/batches/b1-2-0', many, 'h:1')).toBe('bench-x h:1 b1-2-0');
   });
 });

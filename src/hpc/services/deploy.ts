@@ -41,6 +41,15 @@ export interface ServiceImage {
   ref: string;
   /** The store folder (absolute, on a filesystem the nodes share). */
   store: string;
+  /** Its apt and pip packages, to tell a client whose kind needs more (a kept service built for another client). */
+  packages?: string[];
+}
+
+/** Why the image lacks what a kind declares, or '' when it has it all. */
+function imageLacks(image: ServiceImage | undefined, spec: { apt: readonly string[]; pip?: readonly string[]; pipNoDeps?: readonly string[] } | undefined): string {
+  if (!image?.packages || !spec) return '';
+  const missing = [...spec.apt, ...(spec.pip ?? []), ...(spec.pipNoDeps ?? [])].filter((p) => !image.packages?.includes(p));
+  return missing.length ? `the service's image ${image.ref} lacks ${missing.join(', ')} (it was built without this client; bring the service up with client=<this client> too)` : '';
 }
 
 type Recipe = Record<string, unknown> & { kind: string; env?: Record<string, string>; resources: Resources; runtime?: Runtime };
@@ -162,6 +171,8 @@ export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeou
   const kind = must(clientKindFor(recipe.kind));
   const runtime = runtimeOf(recipe, kind);
   const container = containerFor(runtime, `client ${kind.kind}`, handle.cluster, handle.image, newContainerTag(), handle.tag ?? newContainerTag(), recipe.resources.memory_mib);
+  const lacks = container ? imageLacks(handle.image, kind.image) : '';
+  if (lacks) throw new ServiceJobError(`client ${kind.kind}: ${lacks}`);
   const script = renderJobScript({ role: 'client', label: `client ${kind.kind} of ${handle.recipe}, concurrency ${recipe.concurrency} (${runtime})`, env: recipe.env ?? {}, body: kind.renderScript(recipe, handle.endpoint), ...(container ? { container } : {}) });
   return withRemote(handle.cluster, ctx, async (remote) => {
     await serviceAlive(remote, handle, 'before the client started');

@@ -8,7 +8,7 @@
  * directory, sbatch, collection) from the executor's summary line. Then a model of a large sweep
  * on a large cluster from those figures and a measured SQLite commit rate.
  * Needs root, iproute2, openssh-server, munge and slurm-wlm, and `npm run build` first.
- * Usage: npm run bench:executor [-- --points=100,500 --runs=1 --window=200]
+ * Usage: npm run bench:executor [-- --points=100,500 --runs=1 --window=200 --summary=<line> --sftp-summary=<line of an SFTP run>]
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -29,6 +29,8 @@ const runs = Math.max(1, Number(arg('runs', '1')) || 1);
 const windowMs = arg('window', '');
 /** An executor summary line from an earlier run: skip the sweeps and model from it. */
 const givenSummary = arg('summary', '');
+/** The summary line of a run over SFTP (executor.provider=ssh, no shared_dir): its measured transfer costs enter the model. */
+const sftpSummary = arg('sftp-summary', '');
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -194,6 +196,17 @@ async function main(): Promise<void> {
   // No shared filesystem: spec up, outputs and manifest down, exit file read: ~4 SSH round trips
   // of 33.5 ms (bench:slurm's pooled SSH exec), 8 channels at once.
   printModel('same, SFTP instead of a shared filesystem (4 × 33.5 ms round trips, 8 at once, assumed)', modelSweep({ ...base, arrayMax: 1000, maxInFlight: 32_000, statMs: 33.5 / 8, transferMs: (4 * 33.5) / 8 }));
+  if (sftpSummary) {
+    // As built: job files go up as one tar per array (its cost, `sending`, is per array, so it
+    // shrinks with full arrays like sbatch), each task's results come back as one tar (in the
+    // measured collection), and one command a second reads every live job's exit file.
+    const sftp = parseSummary(sftpSummary);
+    const sendingMs = Number(/sending ([\d.]+) ms/.exec(sftpSummary)?.[1] ?? 0);
+    const perArraySend = (sendingMs * sftp.tasks) / Math.max(1, sftp.arrays);
+    const pollRoundTripMs = 33.5;
+    printModel(`same, SFTP as built (measured: collection ${sftp.collectMs} ms/task with its download, ${perArraySend.toFixed(0)} ms per array sent; one exit-file read a second for all tasks)`,
+      modelSweep({ ...base, measured: { ...last, collectMs: sftp.collectMs }, arrayMax: 1000, maxInFlight: 32_000, statMs: (pollRoundTripMs * 0.2) / 32_000, transferMs: perArraySend / 1000 }));
+  }
 }
 
 main().catch((e: unknown) => {

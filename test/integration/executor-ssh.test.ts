@@ -112,6 +112,7 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
     expect(again.code, again.err).toBe(0);
     expect(again.out).toMatch(/done: 0 ran, \d+ up to date, 0 failed/);
     expect(submitted(clusterRoot)).toBe(12);
+    console.log(`sftp: ${/\d+ tasks in \d+ job arrays[^\n]*/.exec(r.out)?.[0] ?? ''}`);
   }, 900_000);
 
   it('passes files through a shared directory instead, with the same rows', async () => {
@@ -126,6 +127,7 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
     expect(submitted(shared)).toBe(12);
     expect(readFileSync(join(dir, 'results', 'metrics.arrow')).equals(readFileSync(join(local, 'results', 'metrics.arrow')))).toBe(true);
     expect(await queue()).toBe('');
+    console.log(`shared: ${/\d+ tasks in \d+ job arrays[^\n]*/.exec(r.out)?.[0] ?? ''}`);
   }, 900_000);
 
   it('bench gc cancels the jobs a killed coordinator left, and only those', async () => {
@@ -197,10 +199,11 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
     // Every task was collected once: 9 runs and 9 metrics, each committed by one attempt.
     expect(out.match(/✓ (workload:run|metrics)\[/g) ?? []).toHaveLength(18);
     expect(await queue()).toBe('');
-    // How SLURM ended the jobs of the lost node, from its completion records.
+    // SLURM ended the lost node's jobs NODE_FAIL and requeued them (its completion records).
     const compLoc = /JobCompLoc\s*=\s*(\S+)/.exec(await pool.exec(sshTarget(head, netns as Cluster), ['scontrol', 'show', 'config'], { timeoutMs: 30_000 }).then((r) => r.stdout))?.[1] ?? '';
     const comp = await pool.exec(sshTarget(head, netns as Cluster), ['cat', compLoc], { timeoutMs: 30_000 });
     const states = comp.stdout.split('\n').filter((l) => l.includes('bench-x-')).map((l) => /JobState=(\S+)/.exec(l)?.[1] ?? '?');
+    expect(states).toContain('NODE_FAIL');
     const tally = [...new Set(states)].map((st) => `${st} ${states.filter((x) => x === st).length}`).join(', ');
     console.log(`lost node ${String(victim)}: killed ${killed.map((p) => p.comm).join(', ')}; completion records: ${tally}; ${out.match(/✗ [^\n]*/g)?.join(' | ') ?? 'no task failed'}`);
   }, 900_000);

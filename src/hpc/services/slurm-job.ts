@@ -2,11 +2,13 @@
  * One SLURM job of bench's over SSH on the head host: submit (script on stdin), poll its state
  * with squeue, cancel it (only by its own id), and read or remove its files on its node.
  */
+import { join } from 'node:path';
 import type { Host } from '../backends/types.js';
 import { isNeverRunsReason, isTerminalState, parseSqueueLines, SQUEUE_ARGV } from '../backends/slurm/squeue.js';
 import { parseSbatchJobId } from '../backends/slurm/sbatch.js';
 import { pause, type Remote } from '../remote/remote.js';
 import { jobFiles, type JobRole } from './job-script.js';
+import { ownerComment, recordServiceCluster } from './job-owner.js';
 
 export interface JobStatus {
   state: string;
@@ -20,9 +22,15 @@ export class ServiceJobError extends Error {
   override name = 'ServiceJobError';
 }
 
-/** Submits the script with sbatch; the job id. */
-export async function submitJob(remote: Remote, argv: string[], script: string): Promise<number> {
-  const r = await remote.exec(remote.head, argv, 60_000, script);
+/**
+ * Submits the script with sbatch; the job id. The job carries its owner in its comment (this
+ * project and process) and the cluster is recorded in the project's cache first, so `bench gc`
+ * can find the job if this process dies before it ends (job-owner.ts). bench runs with the
+ * project folder as its working directory (cli/main.ts), hence the default.
+ */
+export async function submitJob(remote: Remote, argv: string[], script: string, projectRoot = process.cwd()): Promise<number> {
+  recordServiceCluster(join(projectRoot, 'cache'), remote.cluster);
+  const r = await remote.exec(remote.head, [...argv, `--comment=${ownerComment(projectRoot)}`], 60_000, script);
   const id = r.code === 0 ? parseSbatchJobId(r.stdout) : undefined;
   if (id === undefined) throw new ServiceJobError(`sbatch refused the job (exit ${r.code ?? r.signal ?? '?'}): ${`${r.stderr}\n${r.stdout}`.trim()}`);
   return id;

@@ -33,6 +33,9 @@ export async function cleanCommand(args: CliArgs, root: string): Promise<number>
     }
     if (!(await tearDownLedger(project, args.dryRun))) return 1;
     if (args.command === 'gc') {
+      // Jobs a killed coordinator left on an existing cluster (executor.provider=ssh): ours only.
+      const { cancelOrphanedJobs } = await import('../hpc/executor/orphaned-jobs.js');
+      for (const line of await cancelOrphanedJobs(project.cacheDir, { dryRun: args.dryRun, signal: new AbortController().signal })) out(line);
       // Service and client jobs a dead run left on a cluster (provider=ssh: bench does not manage it): ours only.
       const { gcServiceJobs } = await import('../hpc/services/job-owner.js');
       for (const line of await gcServiceJobs(project.root, project.cacheDir, project.store.ledger({ withKept: true }).map((r) => r.handle), args.dryRun)) out(line);

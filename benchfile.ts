@@ -12,12 +12,12 @@ import { reportPareto } from './tasks/report.js';
 import { reportServices } from './tasks/report-services.js';
 import { reportServicesSection } from './tasks/report-services-section.js';
 import { serviceDeploy } from './tasks/service.js';
-import { serviceImage } from './tasks/service-image.js';
+import { clientImage, serviceImage } from './tasks/service-image.js';
 import { trackMlflow } from './tasks/track.js';
 import { reportTraceStudy } from './tasks/trace-study.js';
 import { workloadRun } from './tasks/workload.js';
 
 export default {
   tasks: [imageBuild, clusterProvision, schedulerConfigure, workloadRun, metrics, reportPareto, reportFidelity, reportTraceStudy, trackMlflow,
-    serviceImage, serviceDeploy, clientRun, reportServices, reportServicesSection],
+    serviceImage, clientImage, serviceDeploy, clientRun, reportServices, reportServicesSection],
 } satisfies Benchfile;

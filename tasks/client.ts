@@ -5,7 +5,7 @@
  */
 import { defineTask } from 'bench';
 import { backendContext } from './cluster.js';
-import { onlyDep, TaskError, writeJson } from './io.js';
+import { onlyDep, readJson, TaskError, writeJson } from './io.js';
 import { writeFile } from 'node:fs/promises';
 
 export const clientRun = defineTask({
@@ -13,7 +13,7 @@ export const clientRun = defineTask({
   name: 'client:run',
   version: 1,
   description: 'Run the client recipe as a SLURM job against the service; client.arrow and metrics.json',
-  needs: ['service:deploy'],
+  needs: ['service:deploy', 'client:image'],
   // The service's and cluster's config shape the figures as much as the client's own.
   reads: ['client', 'service', 'provider', 'topology', 'scheduler'],
   repeats: true,
@@ -27,7 +27,9 @@ export const clientRun = defineTask({
     const handle = onlyDep(ctx.deps, 'service:deploy').handle as import('bench/services').ServiceHandle;
     let result;
     try {
-      result = await runClient(handle, client as Parameters<typeof runClient>[1], backendContext(ctx));
+      // The image client:image built (absent when the client runs on the host).
+      const image = await readJson<{ ref?: string; store?: string }>(onlyDep(ctx.deps, 'client:image').dir, 'image.json');
+      result = await runClient(handle, client as Parameters<typeof runClient>[1], backendContext(ctx), image.ref && image.store ? { ref: image.ref, store: image.store } : undefined);
     } catch (e) {
       if (e instanceof ServiceJobError) throw new TaskError(e.message);
       throw e;
@@ -39,7 +41,7 @@ export const clientRun = defineTask({
     await writeJson(ctx.outDir, 'metrics.json', metrics);
     await writeJson(ctx.outDir, 'run.json', {
       point: ctx.points[0]?.id, rep: ctx.rep ?? 0, service: handle.recipe, service_kind: handle.kind, client: client.kind,
-      concurrency: client.concurrency, granularity: result.granularity, runtime: result.runtime, image: handle.image?.ref,
+      concurrency: client.concurrency, granularity: result.granularity, runtime: result.runtime, image: result.image,
       service_job: handle.jobId, service_endpoint: handle.endpoint, client_job: result.jobId, client_node: result.node,
     });
     ctx.log.info(`client ${client.kind} c=${client.concurrency}: ${metrics.throughput_rps.toFixed(0)} req/s, p99 ${metrics.latency_p99_ms.toFixed(3)} ms, errors ${metrics.errors}`);

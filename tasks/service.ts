@@ -22,12 +22,11 @@ export const serviceDeploy = defineResource({
     if (!service || service.kind === 'none') throw new TaskError('service:deploy: no service chosen (service=none); choose one, e.g. service=redis client=redis');
     const scheduler = onlyDep(ctx.deps, 'scheduler:configure').handle as SchedulerHandle;
     if (scheduler.kind !== 'slurm') throw new TaskError(`service:deploy: services run as SLURM jobs, but the scheduler is ${scheduler.kind} (use scheduler=slurm)`);
-    // The image service:image built (absent when service and client both run on the host).
-    const image = await readJson<{ ref?: string; store?: string; fingerprint?: Record<string, string[]> }>(onlyDep(ctx.deps, 'service:image').dir, 'image.json');
-    const packages = ['apt', 'pip', 'pipNoDeps'].flatMap((k) => image.fingerprint?.[k] ?? []);
+    // The image service:image built (absent when the service runs on the host).
+    const image = await readJson<{ ref?: string; store?: string }>(onlyDep(ctx.deps, 'service:image').dir, 'image.json');
     try {
       return await deployService(scheduler.cluster, service as Parameters<typeof deployService>[1], backendContext(ctx),
-        image.ref && image.store ? { ref: image.ref, store: image.store, packages } : undefined);
+        image.ref && image.store ? { ref: image.ref, store: image.store } : undefined);
     } catch (e) {
       if (e instanceof ServiceJobError) throw new TaskError(e.message);
       throw e;

@@ -29,6 +29,8 @@ const BRIDGE = 'bsvt';
 const args = (x: string): string[] => [
   'report:services', 'provider=netns', 'provider.subnet=10.98.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny',
   'experiment=none', `service=${x}`, `client=${x}`, 'client.concurrency=1,8,32', 'repetitions=1',
+  // On the node itself: services-containers.test.ts runs the same recipes in podman containers.
+  'service.runtime=host', 'client.runtime=host',
 ];
 
 let dir = '';

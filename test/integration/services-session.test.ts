@@ -20,7 +20,9 @@ const { describe } = gate('services session test', [
 ]);
 
 const BRIDGE = 'bsst';
-const CONFIG = ['provider=netns', 'provider.subnet=10.97.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny', 'experiment=none', 'service=redis'];
+const CONFIG = ['provider=netns', 'provider.subnet=10.97.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny', 'experiment=none', 'service=redis',
+  // On the node itself (no image to build); services-containers.test.ts covers podman.
+  'service.runtime=host'];
 
 let dir = '';
 
@@ -98,7 +100,7 @@ describe('bench up / status / down for a service on netns SLURM', () => {
     expect(again.output).not.toMatch(/↑ (cluster|scheduler|service)/);
 
     // A client run uses the kept service (the same SLURM job), and leaves it up.
-    const client = bench(['client:run', ...CONFIG, 'client=redis', 'client.concurrency=4', 'client.requests=2000', 'repetitions=1']);
+    const client = bench(['client:run', ...CONFIG, 'client=redis', 'client.runtime=host', 'client.concurrency=4', 'client.requests=2000', 'repetitions=1']);
     expect(client.status, client.output).toBe(0);
     expect(client.output).toMatch(/using the kept session of service:deploy/);
     expect(client.output).not.toMatch(/↑ service:deploy|↓ service:deploy/);

@@ -27,7 +27,7 @@ export interface ServiceHandle {
   cluster: Cluster;
   /** How the service runs; absent in handles from before containers (host). */
   runtime?: Runtime;
-  /** The image `service:image` built for this service and its client, when either runs in podman. */
+  /** The image `service:image` built for the service, when it runs in podman. */
   image?: ServiceImage;
   /** Random tag labelling the service's containers and its clients' (`bench.owner`). */
   tag?: string;
@@ -41,15 +41,6 @@ export interface ServiceImage {
   ref: string;
   /** The store folder (absolute, on a filesystem the nodes share). */
   store: string;
-  /** Its apt and pip packages, to tell a client whose kind needs more (a kept service built for another client). */
-  packages?: string[];
-}
-
-/** Why the image lacks what a kind declares, or '' when it has it all. */
-function imageLacks(image: ServiceImage | undefined, spec: { apt: readonly string[]; pip?: readonly string[]; pipNoDeps?: readonly string[] } | undefined): string {
-  if (!image?.packages || !spec) return '';
-  const missing = [...spec.apt, ...(spec.pip ?? []), ...(spec.pipNoDeps ?? [])].filter((p) => !image.packages?.includes(p));
-  return missing.length ? `the service's image ${image.ref} lacks ${missing.join(', ')} (it was built without this client; bring the service up with client=<this client> too)` : '';
 }
 
 type Recipe = Record<string, unknown> & { kind: string; env?: Record<string, string>; resources: Resources; runtime?: Runtime };
@@ -57,7 +48,7 @@ type Recipe = Record<string, unknown> & { kind: string; env?: Record<string, str
 /** The container a job runs in, or undefined for `runtime: host`; a message when it cannot have one. */
 function containerFor(runtime: Runtime, what: string, cluster: Cluster, image: ServiceImage | undefined, tag: string, owner: string, memoryMib: number): ContainerRun | undefined {
   if (runtime === 'host') return undefined;
-  if (!image) throw new ServiceJobError(`${what}: runtime podman, but no image was built for it (service:image)`);
+  if (!image) throw new ServiceJobError(`${what}: runtime podman, but no image was built for it (service:image / client:image)`);
   // The store is a folder of this machine: only nodes sharing its filesystem can run from it.
   if (cluster.provider !== 'netns') throw new ServiceJobError(`${what}: runtime podman runs images from bench's store on this machine's filesystem, which only provider=netns nodes share (provider is ${cluster.provider}); set runtime: host`);
   return { store: containerStore(image.store), image: image.ref, tag, owner, memoryMib };
@@ -159,6 +150,8 @@ export interface ClientRunResult {
   output: string;
   granularity: 'request' | 'aggregate';
   runtime: Runtime;
+  /** The client's image, with runtime podman. */
+  image?: string;
 }
 
 async function serviceAlive(remote: Remote, handle: ServiceHandle, when: string): Promise<void> {
@@ -167,12 +160,11 @@ async function serviceAlive(remote: Remote, handle: ServiceHandle, when: string)
 }
 
 /** Runs one client job against the service and parses its output. */
-export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeout_s: number; concurrency: number }, ctx: BackendContext): Promise<ClientRunResult> {
+export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeout_s: number; concurrency: number }, ctx: BackendContext, image?: ServiceImage): Promise<ClientRunResult> {
   const kind = must(clientKindFor(recipe.kind));
   const runtime = runtimeOf(recipe, kind);
-  const container = containerFor(runtime, `client ${kind.kind}`, handle.cluster, handle.image, newContainerTag(), handle.tag ?? newContainerTag(), recipe.resources.memory_mib);
-  const lacks = container ? imageLacks(handle.image, kind.image) : '';
-  if (lacks) throw new ServiceJobError(`client ${kind.kind}: ${lacks}`);
+  // Labelled with the service's tag: undeploying the service removes a container a killed client left.
+  const container = containerFor(runtime, `client ${kind.kind}`, handle.cluster, image, newContainerTag(), handle.tag ?? newContainerTag(), recipe.resources.memory_mib);
   const script = renderJobScript({ role: 'client', label: `client ${kind.kind} of ${handle.recipe}, concurrency ${recipe.concurrency} (${runtime})`, env: recipe.env ?? {}, body: kind.renderScript(recipe, handle.endpoint), ...(container ? { container } : {}) });
   return withRemote(handle.cluster, ctx, async (remote) => {
     await serviceAlive(remote, handle, 'before the client started');
@@ -200,7 +192,7 @@ export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeou
       const rows = kind.parseOutput(output, recipe);
       if (typeof rows === 'string') throw new ServiceJobError(`client ${kind.kind}: ${rows}\n--- output of SLURM job ${jobId} ---\n${output.slice(-8192)}`);
       await serviceAlive(remote, handle, 'after the client ran');
-      return { jobId, node, rows, output, granularity: kind.granularity, runtime };
+      return { jobId, node, rows, output, granularity: kind.granularity, runtime, ...(container ? { image: container.image } : {}) };
     } catch (e) {
       if (!(e instanceof ServiceJobError)) await withRemote(handle.cluster, ctx, (r) => cancelJob(r, jobId), new AbortController().signal).catch(() => undefined);
       throw e;

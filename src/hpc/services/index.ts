@@ -11,6 +11,6 @@ export type { ClientKind, Endpoint, ServiceKind } from './kind.js';
 export { CLIENTS, CLIENT_KINDS, clientKindFor, SERVICES, SERVICE_KINDS, serviceKindFor } from './registry.js';
 export { ServiceJobError } from './slurm-job.js';
 export { ImageBuildError, type BuiltContainerImage } from './container-image.js';
-export { buildServiceImage, serviceImageSpec } from './service-image.js';
+export { buildServiceImage, imageSpecFor } from './service-image.js';
 export { listContainersArgv } from './container-run.js';
 export { containerStore, storeEnv } from './container-store.js';

@@ -1,25 +1,19 @@
 /**
- * The image `service:image` builds for a service recipe and its client: one image holding what
- * both kinds declare, when either runs with `runtime: podman`, in the project's podman store.
+ * The images `service:image` and `client:image` build: a recipe's kind's declared image, when the
+ * recipe runs with `runtime: podman`, in the project's podman store.
  */
 import { ensureContainerImage, mergeSpecs, type BuiltContainerImage, type ContainerImageSpec, type ImageBuildOptions } from './container-image.js';
 import { containerStore } from './container-store.js';
 import { runtimeOf } from './kind.js';
 import { clientKindFor, serviceKindFor } from './registry.js';
 
-type Recipe = { kind?: unknown; runtime?: unknown } | undefined;
-
-/** The merged spec of the kinds that run in podman, or why there is no image to build. */
-export function serviceImageSpec(service: Recipe, client: Recipe): ContainerImageSpec | { none: string } {
-  const specs: ContainerImageSpec[] = [];
-  const s = typeof service?.kind === 'string' && service.kind !== 'none' ? serviceKindFor(service.kind) : undefined;
-  const c = typeof client?.kind === 'string' && client.kind !== 'none' ? clientKindFor(client.kind) : undefined;
-  for (const [recipe, kind] of [[service, s], [client, c]] as const) {
-    if (!kind || typeof kind === 'string' || !recipe) continue;
-    if (runtimeOf(recipe, kind) === 'podman' && kind.image) specs.push(kind.image);
-  }
-  if (!specs.length) return { none: s || c ? 'service and client run with runtime host' : 'no service chosen' };
-  return mergeSpecs(specs);
+/** The spec of the recipe's image, or why there is none to build. */
+export function imageSpecFor(role: 'service' | 'client', recipe: { kind?: unknown; runtime?: unknown }): ContainerImageSpec | { none: string } {
+  if (typeof recipe.kind !== 'string' || recipe.kind === 'none') return { none: `no ${role} chosen` };
+  const kind = role === 'service' ? serviceKindFor(recipe.kind) : clientKindFor(recipe.kind);
+  if (typeof kind === 'string') return { none: kind };
+  if (runtimeOf(recipe, kind) !== 'podman' || !kind.image) return { none: `${role} ${recipe.kind} runs with runtime host` };
+  return mergeSpecs([kind.image]);
 }
 
 /** Builds (or finds) the image of `spec` in the podman store folder `storeDir`. */

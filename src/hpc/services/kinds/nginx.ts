@@ -20,6 +20,9 @@ export function nginxConf(c: { port: number; workers: number }): string {
   ].join('\n');
 }
 
+/** The image of nginx and of wrk, its recipe's client: one spec, so one image for the pair. */
+export const HTTP_IMAGE = { apt: ['nginx-light', 'wrk'] } as const;
+
 export const nginxService = defineServiceKind({
   kind: 'nginx',
   configSchema: closedObject({
@@ -29,7 +32,7 @@ export const nginxService = defineServiceKind({
     body_bytes: z.number().int().nonnegative().max(64 * 1024 * 1024),
   }),
   packages: ['nginx-light', 'curl'],
-  image: { apt: ['nginx-light'] },
+  image: HTTP_IMAGE,
   renderScript(c) {
     return [
       'mkdir -p www tmp',

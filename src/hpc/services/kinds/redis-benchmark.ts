@@ -11,6 +11,7 @@ import { shellCommand } from '../../remote/quote.js';
 import type { ClientRow } from '../client-row.js';
 import { defineClientKind } from '../kind.js';
 import { clientFields } from '../recipe-fields.js';
+import { REDIS_IMAGE } from './redis.js';
 
 /** redis-benchmark's test names (`-t`). */
 export const REDIS_TESTS = ['ping_inline', 'ping_mbulk', 'set', 'get', 'incr', 'lpush', 'rpush', 'lpop', 'rpop', 'sadd', 'hset', 'spop', 'zadd', 'zpopmin', 'lrange_100', 'mset'] as const;
@@ -29,7 +30,8 @@ export const redisBenchmarkClient = defineClientKind({
     data_size: z.number().int().min(1).max(1024 * 1024),
   }),
   packages: ['redis-tools'],
-  image: { apt: ['redis-tools'] },
+  // redis's own image (redis-tools is in it): one build serves the pair.
+  image: REDIS_IMAGE,
   granularity: 'aggregate',
   renderScript(c, endpoint) {
     const lines = ['set -e'];

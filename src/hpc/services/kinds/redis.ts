@@ -9,6 +9,12 @@ import { shellCommand } from '../../remote/quote.js';
 import { defineServiceKind } from '../kind.js';
 import { serviceFields } from '../recipe-fields.js';
 
+/**
+ * The image of redis and of its client redis-benchmark (which needs only redis-tools): one spec,
+ * so one image is built for the pair and the second image task finds it in the store.
+ */
+export const REDIS_IMAGE = { apt: ['redis-server', 'redis-tools'] } as const;
+
 export const redisService = defineServiceKind({
   kind: 'redis',
   configSchema: closedObject({
@@ -18,7 +24,7 @@ export const redisService = defineServiceKind({
     maxmemory_mib: opt(z.number().int().nonnegative()),
   }),
   packages: ['redis-server', 'redis-tools'],
-  image: { apt: ['redis-server', 'redis-tools'] },
+  image: REDIS_IMAGE,
   renderScript(c) {
     const argv = [
       'redis-server', '--port', String(c.port), '--bind', '0.0.0.0', '--protected-mode', 'no',

@@ -11,6 +11,7 @@ import { shellCommand } from '../../remote/quote.js';
 import type { ClientRow } from '../client-row.js';
 import { defineClientKind } from '../kind.js';
 import { clientFields } from '../recipe-fields.js';
+import { HTTP_IMAGE } from './nginx.js';
 
 const MARK = 'BENCH-WRK';
 
@@ -35,7 +36,8 @@ export const wrkClient = defineClientKind({
     path: z.string().regex(/^\/[^\s]*$/, 'a URL path starting with / and without blanks'),
   }),
   packages: ['wrk'],
-  image: { apt: ['wrk'] },
+  // nginx's image (wrk is in it): one build serves the recipe pair.
+  image: HTTP_IMAGE,
   granularity: 'aggregate',
   renderScript(c, endpoint) {
     const argv = ['timeout', String(c.timeout_s), 'wrk', '-t', String(Math.min(c.threads, c.concurrency)), '-c', String(c.concurrency),

@@ -13,17 +13,26 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { imageDigest, mmdebstrapArgv } from '../../../../src/hpc/services/container-image.js';
 import { containerStore } from '../../../../src/hpc/services/container-store.js';
 import { renderJobScript } from '../../../../src/hpc/services/job-script.js';
-import { serviceImageSpec } from '../../../../src/hpc/services/service-image.js';
+import { imageSpecFor } from '../../../../src/hpc/services/service-image.js';
 import { redisService } from '../../../../src/hpc/services/kinds/redis.js';
 import { eventually } from '../../../support/wait.js';
 
 let dir = '';
-afterEach(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+/** The stand-in `podman run` (SLURM would signal it with the job; here the test does). */
+function stopFakeRun(): void {
+  const pid = Number(existsSync(join(dir, 'calls.log.pid')) ? readFileSync(join(dir, 'calls.log.pid'), 'utf8') : '');
+  if (pid) try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+}
+afterEach(() => {
+  if (!dir) return;
+  stopFakeRun();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-/** A `podman` that appends its argv (one word a line) to calls.log; `run` stays up until TERM, like a service. */
+/** A `podman` that appends its argv (one word a line) to calls.log; `run` stays up (at most 30 s), like a service. */
 const FAKE_PODMAN = `#!/bin/sh
 { echo "--- $CONTAINERS_CONF"; for a in "$@"; do echo "$a"; done; } >> "$LOG"
-if [ "$1" = run ]; then trap 'echo run-got-term >> "$LOG"; exit 143' TERM; echo started > "$LOG.started"; while :; do sleep 0.05; done; fi
+if [ "$1" = run ]; then echo $$ > "$LOG.pid"; echo started > "$LOG.started"; exec sleep 30; fi
 exit 0
 `;
 
@@ -67,6 +76,7 @@ describe('a service job in a container', () => {
     expect(await exit).toBe(143);
     const after = readFileSync(log, 'utf8').split('--- ').map((c) => c.split('\n').filter(Boolean).slice(1));
     expect(after).toContainEqual(['rm', '-f', '-i', '-t', '2', `bench-svc-${jobId}-tag0001x`]);
+    stopFakeRun();
     rmSync(`/tmp/bench-svc-${jobId}.d`, { recursive: true, force: true });
     expect(existsSync('/tmp/pwned-bench')).toBe(false);
   }, 30_000);
@@ -93,10 +103,12 @@ describe('container images', () => {
     expect(argv.slice(-3)).toEqual(['bookworm', '/x/out.tar', 'http://deb.debian.org/debian']);
   });
 
-  it('hold the packages of the kinds that run in podman: service and client share one', () => {
-    expect(serviceImageSpec({ kind: 'redis', runtime: 'podman' }, { kind: 'wrk', runtime: 'podman' })).toEqual({ apt: ['redis-server', 'redis-tools', 'wrk'], pip: [], pipNoDeps: [] });
-    expect(serviceImageSpec({ kind: 'redis', runtime: 'host' }, { kind: 'redis-benchmark' })).toEqual({ apt: ['redis-tools'], pip: [], pipNoDeps: [] });
-    expect(serviceImageSpec({ kind: 'redis', runtime: 'host' }, { kind: 'redis-benchmark', runtime: 'host' })).toEqual({ none: 'service and client run with runtime host' });
+  it('are the kind\'s declared one when the recipe runs in podman; a service and its client can share one', () => {
+    expect(imageSpecFor('service', { kind: 'redis', runtime: 'podman' })).toEqual({ apt: ['redis-server', 'redis-tools'], pip: [], pipNoDeps: [] });
+    expect(imageSpecFor('client', { kind: 'redis-benchmark' })).toEqual(imageSpecFor('service', { kind: 'redis' }));
+    expect(imageSpecFor('client', { kind: 'wrk' })).toEqual(imageSpecFor('service', { kind: 'nginx' }));
+    expect(imageSpecFor('service', { kind: 'redis', runtime: 'host' })).toEqual({ none: 'service redis runs with runtime host' });
+    expect(imageSpecFor('client', { kind: 'none' })).toEqual({ none: 'no client chosen' });
   });
 
   it('runtime is host or podman in a recipe', () => {

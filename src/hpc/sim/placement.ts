@@ -8,7 +8,7 @@
  * cores change.
  */
 import { orderByFree } from './node-order.js';
-import { applyUnits, pickUnits, UnitAllocation } from './unit-nodes.js';
+import { applyUnits, flipUnits, pickUnits, UnitAllocation } from './unit-nodes.js';
 
 export type PlacementRule = 'first-fit' | 'best-fit' | 'spread';
 
@@ -31,8 +31,8 @@ export interface Request {
 }
 
 export class NodeState {
-  readonly freeCores: Int32Array;
-  readonly freeGpus: Int32Array;
+  private readonly freeCores: Int32Array;
+  private readonly freeGpus: Int32Array;
   totalFreeCores = 0;
   totalFreeGpus = 0;
   /** Bumped whenever free cores or GPUs change, so whatever was worked out from them knows it is stale. */
@@ -60,10 +60,18 @@ export class NodeState {
   private readonly hasFree: Int32Array;
   /** Every node has one core and no GPU: packed first-fit requests take bit masks (unit-nodes.ts). */
   readonly unit: boolean;
+  /**
+   * One-core nodes whose free cores are all 0 or 1, so `hasFree` says everything. Unit allocations
+   * are then taken and given back by flipping bits alone, and `freeCores` is left `stale` until
+   * a general path reads it (syncCores).
+   */
+  private binary: boolean;
+  private stale = false;
 
   constructor(readonly capCores: Int32Array, readonly capGpus: Int32Array) {
     const n = capCores.length;
     this.unit = capCores.every((c) => c === 1) && capGpus.every((g) => g === 0);
+    this.binary = this.unit;
     this.freeCores = Int32Array.from(capCores);
     this.freeGpus = Int32Array.from(capGpus);
     for (let i = 0; i < n; i++) {
@@ -95,6 +103,8 @@ export class NodeState {
     this.freeCores.set(other.freeCores);
     this.freeGpus.set(other.freeGpus);
     this.hasFree.set(other.hasFree);
+    this.binary = other.binary;
+    this.stale = other.stale;
     this.totalFreeCores = other.totalFreeCores;
     this.totalFreeGpus = other.totalFreeGpus;
     this.changes++;
@@ -111,6 +121,8 @@ export class NodeState {
       this.totalFreeGpus += this.capGpus[i] as number;
       this.mark(i);
     }
+    this.binary = this.unit;
+    this.stale = false;
     this.changes++;
   }
 
@@ -118,19 +130,26 @@ export class NodeState {
   assign(cores: ArrayLike<number>, gpus: ArrayLike<number>): void {
     this.totalFreeCores = 0;
     this.totalFreeGpus = 0;
+    this.binary = this.unit;
+    this.stale = false;
     for (let i = 0; i < this.capCores.length; i++) {
       this.freeCores[i] = cores[i] as number;
       this.freeGpus[i] = gpus[i] as number;
       this.totalFreeCores += cores[i] as number;
       this.totalFreeGpus += gpus[i] as number;
       this.mark(i);
+      if (cores[i] !== 0 && cores[i] !== 1) this.binary = false;
     }
     this.changes++;
   }
 
   take(a: Allocation, sign = 1): void {
     if (a instanceof UnitAllocation) {
-      applyUnits(a, this.freeCores, this.hasFree, sign);
+      if (this.binary && flipUnits(a, this.hasFree, sign)) this.stale = true;
+      else {
+        this.syncCores();
+        if (!applyUnits(a, this.freeCores, this.hasFree, sign)) this.binary = false;
+      }
       this.totalFreeCores -= sign * a.count;
       this.changes++;
       return;
@@ -175,6 +194,8 @@ export class NodeState {
 
   /** Fills the pick buffers for the request; the number of nodes picked, or -1 if it does not fit. */
   private pick(req: Request, rule: PlacementRule, cap: NodeState | undefined): number {
+    this.syncCores();
+    cap?.syncCores();
     if (req.cores > this.totalFreeCores || req.gpus > this.totalFreeGpus) return -1;
     // A packed CPU-only request fits iff the capped free cores add up; EASY asks this many times
     // per event of jobs that do not fit in the extra resources.
@@ -185,6 +206,7 @@ export class NodeState {
   }
 
   private apply(nodes: number[], cores: number[], gpus: number[], length: number, sign: number): void {
+    this.syncCores();
     const freeCores = this.freeCores;
     const freeGpus = this.freeGpus;
     let sumCores = 0;
@@ -196,6 +218,7 @@ export class NodeState {
       const was = freeCores[n] as number;
       freeCores[n] = was - sign * c;
       if (was > 0 !== (freeCores[n] as number) > 0) this.mark(n);
+      if (freeCores[n] !== 0 && freeCores[n] !== 1) this.binary = false;
       if (g !== 0) freeGpus[n] = (freeGpus[n] as number) - sign * g;
       sumCores += c;
       sumGpus += g;
@@ -293,6 +316,14 @@ export class NodeState {
       this.cappedForVersion = cap.changes;
     }
     return this.cappedCores;
+  }
+
+  /** Brings `freeCores` up to date with the bits after unit allocations flipped them alone. */
+  private syncCores(): void {
+    if (!this.stale) return;
+    const free = this.freeCores;
+    for (let n = 0; n < free.length; n++) free[n] = ((this.hasFree[n >> 5] as number) >>> (n & 31)) & 1;
+    this.stale = false;
   }
 
   private mark(n: number): void {

@@ -72,10 +72,32 @@ export function pickUnits(free: Int32Array, cap: Int32Array | undefined, cores: 
 }
 
 /**
- * Takes (sign 1) or gives back (sign −1) a unit allocation on per-node free cores, keeping the
- * has-a-free-core bits in step; exact for any free counts, not only 0 and 1.
+ * Takes (sign 1) or gives back (sign −1) a unit allocation where every node has 0 or 1 free
+ * core, by bits alone: possible when each node taken has its core free (or, giving back, none),
+ * so that it stays 0 or 1. Returns false, changing nothing, otherwise.
  */
-export function applyUnits(a: UnitAllocation, freeCores: Int32Array, hasFree: Int32Array, sign: number): void {
+export function flipUnits(a: UnitAllocation, hasFree: Int32Array, sign: number): boolean {
+  const masks = a.masks;
+  for (let k = 0; k < masks.length; k += 2) {
+    const m = masks[k + 1] as number;
+    const have = (hasFree[masks[k] as number] as number) & m;
+    if (sign > 0 ? have !== m : have !== 0) return false;
+  }
+  for (let k = 0; k < masks.length; k += 2) {
+    const w = masks[k] as number;
+    const m = masks[k + 1] as number;
+    hasFree[w] = sign > 0 ? (hasFree[w] as number) & ~m : (hasFree[w] as number) | m;
+  }
+  return true;
+}
+
+/**
+ * Takes (sign 1) or gives back (sign −1) a unit allocation on per-node free cores, keeping the
+ * has-a-free-core bits in step; exact for any free counts. Returns whether every node it touched
+ * is left with 0 or 1 free core.
+ */
+export function applyUnits(a: UnitAllocation, freeCores: Int32Array, hasFree: Int32Array, sign: number): boolean {
+  let binary = true;
   const masks = a.masks;
   for (let k = 0; k < masks.length; k += 2) {
     const w = masks[k] as number;
@@ -87,9 +109,11 @@ export function applyUnits(a: UnitAllocation, freeCores: Int32Array, hasFree: In
       const v = (freeCores[n] as number) - sign;
       freeCores[n] = v;
       set = v > 0 ? set | bit : set & ~bit;
+      if (v !== 0 && v !== 1) binary = false;
     }
     hasFree[w] = set;
   }
+  return binary;
 }
 
 /** Cores and GPUs an allocation holds in all. */

@@ -130,6 +130,27 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
     console.log(`shared: ${/\d+ tasks in \d+ job arrays[^\n]*/.exec(r.out)?.[0] ?? ''}`);
   }, 900_000);
 
+  it('adopts over SFTP the jobs of a coordinator killed with -9 instead of submitting them again', async () => {
+    const dir = project('bench-exec-sftp-kill-');
+    const clusterRoot = mkdtempSync(join(tmpdir(), 'bench-exec-sftp-kill-cluster-'));
+    made.push(dir, clusterRoot);
+    const args = [...SWEEP, ...login, `executor.remote_cache_dir=${clusterRoot}`];
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'bench.js'), ...args], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // Killed once SLURM holds tasks (their local job directories name a SLURM id).
+    const jobs = join(dir, 'cache', 'executor', 'jobs');
+    await until('a task submitted to SLURM', () => (existsSync(jobs) && readdirSync(jobs).some((j) => existsSync(join(jobs, j, 'slurm-id'))) ? true : undefined), 600_000, 50);
+    child.kill('SIGKILL');
+    await exited;
+    const r = bench(dir, ...args);
+    expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+    expect(r.out).toMatch(/adopted SLURM job \d+_\d+ of a killed run/);
+    // Nothing went to SLURM twice: 6 runs and 6 metrics over both coordinators.
+    expect(submitted(clusterRoot)).toBe(12);
+    expect(readFileSync(join(dir, 'results', 'metrics.arrow')).equals(readFileSync(join(local, 'results', 'metrics.arrow')))).toBe(true);
+    expect(await queue()).toBe('');
+  }, 900_000);
+
   it('bench gc cancels the jobs a killed coordinator left, and only those', async () => {
     const dir = project('bench-exec-gc-');
     const shared = mkdtempSync(join(tmpdir(), 'bench-exec-gc-dir-'));

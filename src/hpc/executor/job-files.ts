@@ -14,16 +14,13 @@ import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { shellQuote as q } from '../remote/quote.js';
 import type { Remote } from '../remote/remote.js';
-import { JOB_FILES } from './task-spec.js';
+import { JOB_FILES, RESULT_FILES } from './task-spec.js';
 
 /** A job's `exit` file: "<status> <host>". */
 export interface ExitLine {
   code: number;
   host: string;
 }
-
-/** What the job leaves that the coordinator takes back (its inputs stay where they are). */
-const RESULT_FILES = [JOB_FILES.out, JOB_FILES.manifest, JOB_FILES.log, JOB_FILES.error, JOB_FILES.stderr, JOB_FILES.exit];
 
 export interface JobFiles {
   readonly kind: 'shared' | 'sftp';
@@ -126,16 +123,21 @@ export class SftpFiles implements JobFiles {
 
   async pull(localDir: string): Promise<void> {
     const dir = this.toCluster(localDir);
-    const tarFile = `${dir}.results.tar`;
-    const list = RESULT_FILES.map(q).join(' ');
-    // Only what exists: a failed job has no out/ nor manifest.
-    await this.remote.must(this.remote.head, { script: `cd ${q(dir)} && f=; for p in ${list}; do [ -e "$p" ] && f="$f $p"; done; tar -cf ${q(tarFile)} $f` }, 'packing job results', 120_000);
-    const data = await this.remote.download(this.remote.head, tarFile);
+    // The job packed its results before writing `exit`; a job that never got there (lost,
+    // cancelled) is packed here, from whatever it left.
+    const packed = await this.remote.download(this.remote.head, join(dir, JOB_FILES.results)).catch(() => undefined);
+    const data = packed ?? await this.packHere(dir);
     this.bytes.down += data.length;
     mkdirSync(localDir, { recursive: true });
     const r = await execa('tar', ['-xf', '-', '-C', localDir], { input: data, reject: false });
     if (r.exitCode !== 0) throw new Error(`unpacking the results of ${dir}: ${r.stderr.trim()}`);
-    await this.remote.exec(this.remote.head, ['rm', '-f', tarFile]).catch(() => undefined);
+  }
+
+  private async packHere(dir: string): Promise<Buffer> {
+    const tarFile = join(dir, `${JOB_FILES.results}.coordinator`);
+    const list = RESULT_FILES.map(q).join(' ');
+    await this.remote.must(this.remote.head, { script: `cd ${q(dir)} && touch ${q(JOB_FILES.stderr)} && f= && for p in ${list}; do if [ -e "$p" ]; then f="$f $p"; fi; done && tar -cf ${q(tarFile)} $f` }, 'packing job results', 120_000);
+    return this.remote.download(this.remote.head, tarFile);
   }
 
   async remove(localDir: string): Promise<void> {

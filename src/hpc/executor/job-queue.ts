@@ -15,7 +15,7 @@ import type { Remote } from '../remote/remote.js';
 import { isTerminalState } from '../backends/slurm/squeue.js';
 import type { ExitLine, JobFiles } from './job-files.js';
 import { ownerTag } from './orphaned-jobs.js';
-import { JOB_FILES } from './task-spec.js';
+import { JOB_FILES, RESULT_FILES } from './task-spec.js';
 
 /** How a job ended, as far as the queue can tell. */
 export type JobEnd =
@@ -161,7 +161,7 @@ export class JobQueue {
     const on = (p: string): string => files.toCluster(p);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'dirs'), entries.map((e) => `${on(e.dir)}\n`).join(''));
-    writeFileSync(join(dir, 'job.sh'), batchScript(on(join(dir, 'dirs')), this.o.bench), { mode: 0o755 });
+    writeFileSync(join(dir, 'job.sh'), batchScript(on(join(dir, 'dirs')), this.o.bench, files.kind === 'sftp'), { mode: 0o755 });
     const t0 = Date.now();
     try {
       await files.push([dir, ...entries.map((e) => e.dir)]);
@@ -256,16 +256,22 @@ export function arrayComment(batchDir: string, digests: string[], owner = ownerT
 /** Stays below SLURM's limit on string fields of a submission (sbatch refuses longer ones). */
 const COMMENT_MAX = 1000;
 
-/** The array's batch script: the element's job directory is line SLURM_ARRAY_TASK_ID + 1 of `dirs`. */
-export function batchScript(dirsFile: string, bench: string[]): string {
+/**
+ * The array's batch script: the element's job directory is line SLURM_ARRAY_TASK_ID + 1 of `dirs`.
+ * With `pack` (files over SFTP) the job also packs what the coordinator takes back into
+ * `results.tar` before it writes `exit`, so collecting it is one download, not a remote tar first.
+ */
+export function batchScript(dirsFile: string, bench: string[], pack = false): string {
   const cmd = bench.map(shellQuote).join(' ');
+  const results = RESULT_FILES.join(' ');
   return [
     '#!/bin/sh',
     `d=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${shellQuote(dirsFile)})`,
     // A requeued job (its node was lost) starts again from nothing the first attempt left.
-    `rm -rf "$d/${JOB_FILES.out}" "$d/${JOB_FILES.log}" "$d/${JOB_FILES.error}" "$d/${JOB_FILES.manifest}" "$d/${JOB_FILES.exit}"`,
+    `rm -rf "$d/${JOB_FILES.out}" "$d/${JOB_FILES.log}" "$d/${JOB_FILES.error}" "$d/${JOB_FILES.manifest}" "$d/${JOB_FILES.exit}" "$d/${JOB_FILES.results}"`,
     `${cmd} exec-task "$d/${JOB_FILES.spec}" >"$d/${JOB_FILES.stdout}" 2>"$d/${JOB_FILES.stderr}"`,
     'rc=$?',
+    ...(pack ? [`(cd "$d" && f= && for p in ${results}; do if [ -e "$p" ]; then f="$f $p"; fi; done && tar -cf ${JOB_FILES.results}.tmp $f && mv ${JOB_FILES.results}.tmp ${JOB_FILES.results})`] : []),
     `printf '%s %s\\n' "$rc" "$(hostname)" >"$d/${JOB_FILES.exit}.tmp" && mv "$d/${JOB_FILES.exit}.tmp" "$d/${JOB_FILES.exit}"`,
     'exit "$rc"',
     '',

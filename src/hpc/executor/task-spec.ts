@@ -13,6 +13,7 @@
  * <job dir>/stdout|stderr  the job's own streams (batch script)
  * <job dir>/exit           "<exit status> <host>" (batch script, after the job ended)
  * <job dir>/owner          PID of the coordinator that wrote it; <job dir>/slurm-id once submitted
+ * <job dir>/results.tar    over SFTP: out/, manifest, log, error and stderr packed (batch script)
  * ```
  *
  * The directory is named by the attempt's fingerprint digest, so a coordinator started after a
@@ -58,7 +59,12 @@ export const JOB_FILES = {
   spec: 'spec.json', deps: 'deps', out: 'out', log: 'log.ndjson', error: 'error.json', manifest: 'manifest.json', stdout: 'stdout', stderr: 'stderr', exit: 'exit',
   /** PID of the coordinator that prepared the directory, and the SLURM id it got (`<array>_<index>`). */
   owner: 'owner', slurmId: 'slurm-id',
+  /** Over SFTP: what the coordinator takes back, packed by the job before it writes `exit`. */
+  results: 'results.tar',
 } as const;
+
+/** What a job leaves that the coordinator takes back (its inputs stay where they are). */
+export const RESULT_FILES = [JOB_FILES.out, JOB_FILES.manifest, JOB_FILES.log, JOB_FILES.error, JOB_FILES.stderr];
 
 /** sha256 of every file under `dir`, by path relative to it (forward slashes). */
 export function digestTree(dir: string): Record<string, string> {

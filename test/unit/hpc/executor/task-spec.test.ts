@@ -39,6 +39,13 @@ describe('batchScript', () => {
     expect(s).toContain(`/usr/bin/node /stage/lib/x/bin/bench.js exec-task "$d/spec.json" >"$d/stdout" 2>"$d/stderr"`);
     expect(s).toMatch(/mv "\$d\/exit\.tmp" "\$d\/exit"/);
   });
+
+  it('packs the results before writing the exit file when files go over SFTP, and only then', () => {
+    const s = batchScript('/c/b1/dirs', ['node', 'bench.js'], true);
+    expect(s.indexOf('mv results.tar.tmp results.tar')).toBeGreaterThan(0);
+    expect(s.indexOf('mv results.tar.tmp results.tar')).toBeLessThan(s.indexOf('"$d/exit.tmp"'));
+    expect(batchScript('/c/b1/dirs', ['node', 'bench.js'])).not.toContain('results.tar.tmp');
+  });
 });
 
 describe('arrayComment', () => {

@@ -156,23 +156,38 @@ export class JobQueue {
   private setLeaf(r: number, count: number, cores: number, wall: number): void {
     const leaf = r + this.size;
     const delta = count - (this.count[leaf] as number);
+    const minCores = this.minCores;
+    const minWall = this.minWall;
     this.count[leaf] = count;
-    this.minCores[leaf] = cores;
+    minCores[leaf] = cores;
     // Minima stop changing at the first ancestor they leave as it was.
-    for (let i = leaf >> 1; i >= 1; i >>= 1) {
-      const m = Math.min(this.minCores[2 * i] as number, this.minCores[2 * i + 1] as number);
-      if (m === this.minCores[i]) break;
-      this.minCores[i] = m;
+    if (!this.backfill) {
+      for (let i = leaf >> 1; i >= 1; i >>= 1) {
+        const m = Math.min(minCores[2 * i] as number, minCores[2 * i + 1] as number);
+        if (m === minCores[i]) break;
+        minCores[i] = m;
+      }
+      return;
     }
-    if (!this.backfill) return;
-    this.minWall[leaf] = wall;
+    // One climb for the count and both minima; a minimum is no longer looked at once it stops changing.
+    minWall[leaf] = wall;
+    const counts = this.count;
+    let coresMoving = true;
+    let wallMoving = true;
     for (let i = leaf >> 1; i >= 1; i >>= 1) {
-      const m = Math.min(this.minWall[2 * i] as number, this.minWall[2 * i + 1] as number);
-      if (m === this.minWall[i]) break;
-      this.minWall[i] = m;
+      if (coresMoving) {
+        const m = Math.min(minCores[2 * i] as number, minCores[2 * i + 1] as number);
+        if (m === minCores[i]) coresMoving = false;
+        else minCores[i] = m;
+      }
+      if (wallMoving) {
+        const m = Math.min(minWall[2 * i] as number, minWall[2 * i + 1] as number);
+        if (m === minWall[i]) wallMoving = false;
+        else minWall[i] = m;
+      }
+      if (delta === 0 && !coresMoving && !wallMoving) break;
+      counts[i] = (counts[i] as number) + delta;
     }
-    if (delta === 0) return;
-    for (let i = leaf >> 1; i >= 1; i >>= 1) this.count[i] = (this.count[i] as number) + delta;
   }
 
   /**

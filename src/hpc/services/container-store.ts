@@ -12,7 +12,8 @@
  * store would share. conmon gets the same two variables (`conmon_env_vars`), so the cleanup
  * podman it runs when a container exits uses this store and these locks as well.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 
 export interface ContainerStore {
@@ -56,12 +57,17 @@ export function storageConfText(s: ContainerStore): string {
   return ['[storage]', 'driver = "overlay"', `graphroot = "${s.root}/storage"`, `runroot = "${s.root}/run"`, ''].join('\n');
 }
 
-/** Writes the two config files (each by rename, so a podman starting meanwhile reads a whole one). */
+/**
+ * Writes the two config files unless they already say the same: each by rename of a file no other
+ * writer uses (two image tasks of one run prepare the store at once), so a podman starting
+ * meanwhile reads a whole one.
+ */
 export async function prepareStore(s: ContainerStore): Promise<void> {
   await mkdir(join(s.root, 'tmp'), { recursive: true });
   await mkdir(join(s.root, 'net'), { recursive: true });
   for (const [file, text] of [[s.containersConf, containersConfText(s)], [s.storageConf, storageConfText(s)]] as const) {
-    const tmp = `${file}.tmp-${process.pid}`;
+    if ((await readFile(file, 'utf8').catch(() => '')) === text) continue;
+    const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     await writeFile(tmp, text);
     await rename(tmp, file);
   }

@@ -8,12 +8,11 @@
  * openssh-server, munge, slurm-wlm, curl, python3 and the inference venv; under CI=true it runs or fails.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
 import { REPO } from './engine-project.js';
+import { makeBenchProject, type BenchProject } from '../support/bench-project.js';
 import { INFERENCE_PYTHON } from '../support/inference-venv.js';
 import { NETNS, SLURM, commands, files, gate } from '../support/requirements.js';
 import { until } from '../support/wait.js';
@@ -23,20 +22,21 @@ const { describe } = gate('services gc test', [...NETNS, ...SLURM, ...commands('
 const BRIDGE = 'bsvg';
 const CONFIG = ['provider=netns', 'provider.subnet=10.75.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny', 'experiment=none', 'service=inference', 'client=inference'];
 
+let project: BenchProject;
 let dir = '';
-
-function bench(argv: string[]): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'bench.js'), ...argv], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
+const bench = (argv: string[]) => project.bench(argv);
 
 const clusterRecords = (): string[] => (existsSync(join(dir, 'cache', 'netns')) ? readdirSync(join(dir, 'cache', 'netns')).filter((f) => f.endsWith('.json')) : []);
 
+/** The cluster's hosts' long-lived processes (the netns provider's state file). */
+function hostPids(): { role: string; pid: number }[] {
+  const [record] = clusterRecords();
+  return (JSON.parse(readFileSync(join(dir, 'cache', 'netns', record as string), 'utf8')) as { hosts: { role: string; pid: number }[] }).hosts;
+}
+
 /** Runs a command on the head host (its network, mount and UTS namespaces: its own SLURM config and munge). */
 function onHead(argv: string[]): string {
-  const [record] = clusterRecords();
-  const state = JSON.parse(readFileSync(join(dir, 'cache', 'netns', record as string), 'utf8')) as { hosts: { role: string; pid?: number }[] };
-  const pid = state.hosts.find((h) => h.role === 'head')?.pid as number;
+  const pid = hostPids().find((h) => h.role === 'head')?.pid as number;
   const r = spawnSync('nsenter', ['-t', String(pid), '-n', '-m', '-u', ...argv], { encoding: 'utf8', timeout: 30_000 });
   if (r.status !== 0) throw new Error(`${argv.join(' ')} on the head: ${r.stderr}`);
   return r.stdout;
@@ -50,10 +50,15 @@ function jobs(): Map<number, string> {
   }));
 }
 
-/** The SLURM job id of the running load generator, from its scratch dir (`/tmp/bench-client-<id>.d`). */
+/**
+ * The SLURM job id of the load generator running in this cluster, from its scratch dir
+ * (`/tmp/bench-client-<id>.d`); other cluster tests beside this one have their own network namespaces.
+ */
 function loadgenJob(): number | undefined {
+  const nets = new Set(hostPids().map((h) => readlinkSync(`/proc/${h.pid}/ns/net`)));
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
+      if (!nets.has(readlinkSync(`/proc/${pid}/ns/net`))) continue;
       const m = /^\/tmp\/bench-client-(\d+)\.d/.exec(readlinkSync(`/proc/${pid}/cwd`));
       if (m && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('loadgen.py')) return Number(m[1]);
     } catch { /* gone meanwhile */ }
@@ -63,17 +68,14 @@ function loadgenJob(): number | undefined {
 
 describe('bench gc and orphaned service jobs on a cluster it keeps', () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-svc-gc-it-'));
-    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+    project = makeBenchProject('bench-svc-gc-it-');
+    dir = project.dir;
   });
 
   afterAll(async () => {
-    if (dir) {
+    if (project) {
       bench(['down']);
-      await cleanupNetnsLeftovers({ state_dir: join(dir, 'cache', 'netns') });
-      rmSync(dir, { recursive: true, force: true });
+      await project.remove();
     }
   }, 180_000);
 

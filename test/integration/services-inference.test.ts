@@ -8,14 +8,13 @@
  * CI=true it runs or fails. Its own subnet, so it can run beside the other cluster tests.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
 import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { tableToClientRows } from '../../src/hpc/services/client-table.js';
 import { REPO } from './engine-project.js';
+import { makeBenchProject, type BenchProject } from '../support/bench-project.js';
 import { INFERENCE_PYTHON } from '../support/inference-venv.js';
 import { NETNS, SLURM, commands, files, gate } from '../support/requirements.js';
 
@@ -27,55 +26,43 @@ const ARGS = [
   'experiment=none', 'service=inference', 'client=inference', 'client.concurrency=1,8,32', 'repetitions=1', 'client.requests=40',
 ];
 
-let dir = '';
-
-function bench(argv: string[]): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'bench.js'), ...argv], { cwd: dir, encoding: 'utf8', timeout: 600_000 });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
-
-interface Event { kind: string; taskId?: string }
-function lastRunEvents(): Event[] {
-  const logs = join(dir, 'cache', 'logs');
-  const file = readdirSync(logs).filter((f) => f.endsWith('.ndjson')).sort().pop() ?? '';
-  return readFileSync(join(logs, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
-}
+let project: BenchProject;
+const bench = (argv: string[]) => project.bench(argv);
+const lastRunEvents = () => project.lastRunEvents();
 
 /**
- * Processes whose working directory is the scratch dir of one of `jobs` ("svc-1", "client-2"):
- * only ours, since other cluster tests running beside this one number their jobs from 1 too.
+ * What our jobs could leave: processes of the server or load generator (by their scratch dir and
+ * program) and scratch dirs holding them. By program, not job id: other cluster tests running
+ * beside this one number their jobs from 1 too and share /tmp.
  */
-function jobProcesses(jobs: readonly string[]): string[] {
+function leftovers(): string[] {
   const out: string[] = [];
+  const ours = (dir: string) => ['server.py', 'loadgen.py'].some((f) => existsSync(join(dir, f)));
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      const m = /^\/tmp\/bench-((?:svc|client)-\d+)\.d/.exec(readlinkSync(`/proc/${pid}/cwd`));
-      if (m && jobs.includes(m[1] ?? '')) out.push(`${pid} ${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}`);
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (/^\/tmp\/bench-(svc|client)-\d+\.d/.test(cwd) && /(server|loadgen)\.py/.test(cmd)) out.push(`${pid} ${cmd.replace(/\0/g, ' ')}`);
     } catch { /* gone meanwhile */ }
   }
+  for (const f of readdirSync('/tmp').filter((n) => /^bench-(svc|client)-\d+\.d$/.test(n))) if (ours(join('/tmp', f))) out.push(`/tmp/${f}`);
   return out;
 }
 
 describe('inference service and client as SLURM jobs on netns', () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-inference-it-'));
-    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+    project = makeBenchProject('bench-inference-it-');
   });
 
   afterAll(async () => {
-    if (dir) {
-      await cleanupNetnsLeftovers({ state_dir: join(dir, 'cache', 'netns') });
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await project?.remove();
   }, 120_000);
 
   it('one server job, three load-generator jobs at concurrency 1, 8, 32, per-request rows, a report section; the rerun runs nothing; nothing left', async () => {
     const first = bench(ARGS);
     expect(first.status, first.output).toBe(0);
     expect(lastRunEvents().filter((e) => e.kind === 'resource-up' && e.taskId?.startsWith('service:deploy'))).toHaveLength(1);
-    const runsDir = join(dir, 'results', 'report-services', 'all', 'runs');
+    const runsDir = join(project.dir, 'results', 'report-services', 'all', 'runs');
     const runs = readdirSync(runsDir).sort();
     expect(runs).toHaveLength(3);
     const serviceJobs = new Set<number>();
@@ -104,10 +91,10 @@ describe('inference service and client as SLURM jobs on netns', () => {
     expect(serviceJobs.size).toBe(1);
     expect(clientJobs.size).toBe(3);
     expect(concurrencies.sort((a, b) => a - b)).toEqual([1, 8, 32]);
-    const html = readFileSync(join(dir, 'results', 'services.html'), 'utf8');
+    const html = readFileSync(join(project.dir, 'results', 'services.html'), 'utf8');
     expect(html).toContain('<h2>inference <small>(client inference)</small></h2>');
     for (const c of [1, 8, 32]) expect(html).toContain(`>c=${c}</text>`);
-    const text = readFileSync(join(dir, 'results', 'services.txt'), 'utf8');
+    const text = readFileSync(join(project.dir, 'results', 'services.txt'), 'utf8');
     expect(text).toMatch(/concurrency +32: +\d+ req\/s/);
     console.log(text);
 
@@ -115,9 +102,7 @@ describe('inference service and client as SLURM jobs on netns', () => {
     expect(second.status, second.output).toBe(0);
     expect(second.output).toMatch(/done: 0 ran/);
     expect(lastRunEvents().filter((e) => e.kind === 'resource-up')).toHaveLength(0);
-    const ours = [...[...serviceJobs].map((j) => `svc-${j}`), ...[...clientJobs].map((j) => `client-${j}`)];
-    expect(jobProcesses(ours)).toEqual([]);
-    expect(readdirSync('/tmp').filter((f) => ours.some((j) => f === `bench-${j}.out` || f === `bench-${j}.d`))).toEqual([]);
+    expect(leftovers()).toEqual([]);
     expect(spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout).not.toContain(BRIDGE);
   }, 600_000);
 
@@ -128,19 +113,19 @@ describe('inference service and client as SLURM jobs on netns', () => {
     expect(withServices.output).toMatch(/report:services-section\[all\]/);
     // The three client runs of the first test are up to date: no service job this time.
     expect(lastRunEvents().filter((e) => e.kind === 'resource-up' && e.taskId?.startsWith('service:deploy'))).toHaveLength(0);
-    const html = readFileSync(join(dir, 'results', 'report.html'), 'utf8');
+    const html = readFileSync(join(project.dir, 'results', 'report.html'), 'utf8');
     expect(html).toContain('<h2 id="services">Services</h2>');
     expect(html).toContain('<a href="#services">services</a>');
     expect(html).toContain('data-service="inference"');
     for (const c of [1, 8, 32]) expect(html).toContain(`>c=${c}</text>`);
     expect(html.indexOf('id="services"')).toBeLessThan(html.indexOf('id="all-points"'));
-    expect(readFileSync(join(dir, 'results', 'latest', 'report.html'), 'utf8')).toBe(html);
-    expect(readFileSync(join(dir, 'results', 'front.txt'), 'utf8')).toMatch(/Pareto fronts/);
+    expect(readFileSync(join(project.dir, 'results', 'latest', 'report.html'), 'utf8')).toBe(html);
+    expect(readFileSync(join(project.dir, 'results', 'front.txt'), 'utf8')).toMatch(/Pareto fronts/);
 
     const without = bench(['report:pareto', 'experiment=none', 'repetitions=1', ...workload]);
     expect(without.status, without.output).toBe(0);
     expect(without.output).not.toMatch(/report:services-section/);
-    const plain = readFileSync(join(dir, 'results', 'report.html'), 'utf8');
+    const plain = readFileSync(join(project.dir, 'results', 'report.html'), 'utf8');
     expect(plain).toContain('<h2 id="all-points">');
     expect(plain).not.toContain('id="services"');
   }, 600_000);

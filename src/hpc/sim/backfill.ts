@@ -28,8 +28,10 @@ export interface Pass {
   running: RunningSet;
   start: (j: number, alloc: Allocation, t: number, backfill: boolean) => void;
   observer?: SimObserver | undefined;
-  /** The last reservation, for the head and the state version it was worked out at. */
-  reserved?: { head: number; version: number; res: Reservation };
+  /** EASY: the last reservation, filled again for each new one, and the head and state version it was worked out for (-1: none yet). */
+  reservation: Reservation;
+  reservedHead: number;
+  reservedVersion: number;
 }
 
 /**
@@ -37,11 +39,12 @@ export interface Pass {
  * (an event that only brought arrivals, after a pass that started nothing) the last one holds.
  */
 function reservationFor(p: Pass, headJob: number): Reservation {
-  const last = p.reserved;
-  if (last && last.head === headJob && last.version === p.state.version) return last.res;
-  const res = reserve(p, p.jobs[headJob] as JobSpec);
+  const res = p.reservation;
+  if (p.reservedHead === headJob && p.reservedVersion === p.state.version) return res;
+  reserve(p, p.jobs[headJob] as JobSpec, res);
   if (res.shadow < Infinity) p.observer?.onReserve?.(p.jobs[headJob] as JobSpec, res.shadow, p.t);
-  p.reserved = { head: headJob, version: p.state.version, res };
+  p.reservedHead = headJob;
+  p.reservedVersion = p.state.version;
   return res;
 }
 

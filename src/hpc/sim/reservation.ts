@@ -1,7 +1,9 @@
 /**
  * EASY's reservation for the blocked queue head: the shadow time (when enough running jobs will
  * have ended, by walltime estimates, for the head to start) and the extra resources (what is left
- * then once the head is placed). See simulate.ts for the policy.
+ * then once the head is placed). See simulate.ts for the policy. One Reservation is kept per run
+ * and filled again for each new reservation — about one event in two makes one, and objects
+ * made that often were a good share of the garbage collector's work.
  */
 import type { JobSpec } from '../workload/job.js';
 import type { Pass } from './backfill.js';
@@ -11,33 +13,63 @@ import { coresOf, gpusOf } from './unit-nodes.js';
 
 export class Reservation {
   /** When the head can start; Infinity if it never fits. */
-  readonly shadow: number;
-  private extraCores: number;
-  private extraGpus: number;
+  shadow = Infinity;
   /** Pool model: the extra resources are totals only; nodes are not looked at. */
-  readonly pool: boolean;
-  private readonly build: (() => NodeState) | undefined;
+  pool = false;
+  private extraCores = 0;
+  private extraGpus = 0;
+  /** The extra resources node by node, once asked for. */
   private nodes: NodeState | undefined;
-
+  /** Already placed node by node when reserved (not yet handed out as `nodes`). */
+  private placed: NodeState | undefined;
   /**
-   * `extraCores`/`extraGpus` are the extra totals; `build` works out the extra resources node by
-   * node, which only a job that would use them needs — about one reservation in ten.
+   * Or worked out only when asked, which only a job that would use them needs — about one
+   * reservation in ten: the projection as at the reservation's mark once running job `last`
+   * has ended, with `head` placed on it. Kept as fields, not a closure, so that filling the
+   * reservation allocates nothing.
    */
-  constructor(r: { shadow: number; extraCores: number; extraGpus: number; build: (() => NodeState) | undefined; pool?: boolean }) {
-    this.shadow = r.shadow;
-    this.pool = r.pool ?? false;
-    this.extraCores = r.extraCores;
-    this.extraGpus = r.extraGpus;
-    this.build = r.build;
+  private pass: Pass | undefined;
+  private head: JobSpec | undefined;
+  private last = -1;
+
+  /** The head never fits: no shadow time, no extra resources. */
+  never(): void {
+    this.fill(Infinity, false, 0, 0);
   }
 
-  static never(): Reservation {
-    return new Reservation({ shadow: Infinity, extraCores: 0, extraGpus: 0, build: undefined });
+  /** Pooled totals only. */
+  pooled(shadow: number, extraCores: number, extraGpus: number): void {
+    this.fill(shadow, true, extraCores, extraGpus);
+  }
+
+  /** Node by node, worked out from the projection if asked for (see `deferred`). */
+  later(shadow: number, extraCores: number, extraGpus: number, p: Pass, head: JobSpec, last: number): void {
+    this.fill(shadow, false, extraCores, extraGpus);
+    this.pass = p;
+    this.head = head;
+    this.last = last;
+  }
+
+  /** Node by node, already placed in `extra`. */
+  ready(shadow: number, extra: NodeState): void {
+    this.fill(shadow, false, extra.totalFreeCores, extra.totalFreeGpus);
+    this.placed = extra;
+  }
+
+  private fill(shadow: number, pool: boolean, extraCores: number, extraGpus: number): void {
+    this.shadow = shadow;
+    this.pool = pool;
+    this.extraCores = extraCores;
+    this.extraGpus = extraGpus;
+    this.nodes = undefined;
+    this.placed = undefined;
+    this.pass = undefined;
+    this.head = undefined;
   }
 
   /** Whether the head fits at the shadow time, so that there are extra resources at all. */
   get fits(): boolean {
-    return this.pool ? this.shadow < Infinity : this.build !== undefined;
+    return this.pool ? this.shadow < Infinity : this.placed !== undefined || this.head !== undefined;
   }
 
   get totalExtraCores(): number {
@@ -50,9 +82,14 @@ export class Reservation {
 
   /** The extra resources node by node. */
   extra(): NodeState {
-    if (!this.build) throw new Error('no extra resources: the head never fits');
-    this.nodes ??= this.build();
-    return this.nodes;
+    if (this.nodes) return this.nodes;
+    if (this.placed) return (this.nodes = this.placed);
+    const p = this.pass;
+    if (!p || !this.head) throw new Error('no extra resources: the head never fits');
+    const extra = p.scratch;
+    (p.projection as Projection).freeAsOfMark(this.last, extra);
+    if (!extra.placeAndTake(this.head, p.policy.placement)) throw new Error('the head does not fit where its totals are covered');
+    return (this.nodes = extra);
   }
 
   /** A job started on the extra resources. */
@@ -66,29 +103,24 @@ export class Reservation {
 /**
  * Lets running jobs end in estimated-end order until the head fits: the shadow time is when the
  * last of them ends, and every job estimated to end by then counts as ended (Mu'alem & Feitelson's
- * extra processors). Placing is tried only once the totals cover the head, as they do from then on.
+ * extra processors). Placing is tried only once the totals cover the head, as they do from then
+ * on. The result goes into `res`.
  */
-export function reserve(p: Pass, head: JobSpec): Reservation {
+export function reserve(p: Pass, head: JobSpec, res: Reservation): void {
   const projection = p.projection as Projection;
   const running = p.running;
   projection.mark();
   let k = projection.firstCovering(head.cores, head.gpus);
-  if (k < 0) return Reservation.never();
+  if (k < 0) return res.never();
   if (p.policy.reservation === 'pool') {
     const shadow = running.estEnd[running.at(k - 1)] as number;
-    return new Reservation({ shadow, extraCores: projection.coveredCores - head.cores, extraGpus: projection.coveredGpus - head.gpus, build: undefined, pool: true });
+    return res.pooled(shadow, projection.coveredCores - head.cores, projection.coveredGpus - head.gpus);
   }
   if (head.nodes <= 0 && !(head.gpus > 0) && Number.isInteger(head.cores) && head.cores >= 0) {
     // A packed request for whole cores and no GPU fits as soon as the totals cover it (no node of
     // the projection is over-committed) and takes exactly its cores: no need to place it yet.
     const last = running.at(k - 1);
-    const build = () => {
-      const extra = p.scratch;
-      projection.freeAsOfMark(last, extra);
-      if (!extra.placeAndTake(head, p.policy.placement)) throw new Error('the head does not fit where its totals are covered');
-      return extra;
-    };
-    return new Reservation({ shadow: running.estEnd[last] as number, extraCores: projection.coveredCores - head.cores, extraGpus: projection.coveredGpus, build });
+    return res.later(running.estEnd[last] as number, projection.coveredCores - head.cores, projection.coveredGpus, p, head, last);
   }
   for (; k <= running.length; k++) {
     projection.moveTo(k);
@@ -103,7 +135,7 @@ export function reserve(p: Pass, head: JobSpec): Reservation {
       extra.copyFrom(projection.free);
       if (!extra.placeAndTake(head, p.policy.placement)) throw new Error('the head does not fit once more jobs have ended');
     }
-    return new Reservation({ shadow: running.estEnd[running.at(k - 1)] as number, extraCores: extra.totalFreeCores, extraGpus: extra.totalFreeGpus, build: () => extra });
+    return res.ready(running.estEnd[running.at(k - 1)] as number, extra);
   }
-  return Reservation.never();
+  res.never();
 }

@@ -24,6 +24,7 @@ import { MinHeap } from './min-heap.js';
 import { NodeState, type Allocation, type PlacementRule } from './placement.js';
 import { arrivalRanks, priorityOrder, staticRanks, type PriorityConfig } from './priority.js';
 import { Projection } from './projection.js';
+import { Reservation } from './reservation.js';
 import { RunningSet } from './running-set.js';
 import { SeriesRecorder, type SimSeries } from './series-recorder.js';
 import { nodeCountOf } from './unit-nodes.js';
@@ -113,7 +114,7 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     state.release(alloc);
     projection?.ended(j, at, alloc);
   };
-  const pass: Pass = { queue, t: lastT, policy, state, scratch: state.clone(), projection, cons, jobs, running, start, observer };
+  const pass: Pass = { queue, t: lastT, policy, state, scratch: state.clone(), projection, cons, jobs, running, start, observer, reservation: new Reservation(), reservedHead: -1, reservedVersion: -1 };
 
   while (next < jobs.length || ends.size > 0 || (cons !== undefined && cons.nextWake() < Infinity)) {
     const tArr = next < jobs.length ? (jobs[next] as JobSpec).submit : Infinity;

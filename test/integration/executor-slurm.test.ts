@@ -22,16 +22,28 @@ const { describe } = gate('SLURM executor test', [...NETNS, ...SLURM]);
 const SWEEP = ['report:pareto', 'experiment=none', 'scheduler=flux,slurm,kubernetes', 'repetitions=2'];
 const SLURM_EXEC = ['executor=slurm', 'executor.provider=netns', 'executor.hosts=3', 'executor.subnet=10.94.0.0/24', 'executor.bridge=bxit0'];
 
-function project(prefix: string): string {
+function project(prefix: string, lib = REPO): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
   mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  symlinkSync(lib, join(dir, 'node_modules', 'bench'));
   return dir;
 }
 
+/**
+ * A copy of the library as it is now, for a test long enough that a build in the working tree
+ * meanwhile would change the code its tasks' fingerprints record (and make a second run rerun).
+ */
+function snapshotLibrary(): string {
+  const lib = mkdtempSync(join(tmpdir(), 'bench-exec-lib-'));
+  for (const p of ['package.json', 'package-lock.json', 'bin', 'dist', 'src']) cpSync(join(REPO, p), join(lib, p), { recursive: true });
+  symlinkSync(join(REPO, 'node_modules'), join(lib, 'node_modules'));
+  return lib;
+}
+
+/** `bench` of the project's own library (node_modules/bench). */
 function bench(dir: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'bench.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 900_000 });
+  const r = spawnSync(process.execPath, [join(dir, 'node_modules', 'bench', 'bin', 'bench.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 900_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -114,6 +126,33 @@ describe('a sweep\'s tasks as SLURM jobs on a netns cluster', () => {
     expect(r.out).toMatch(/boom on \S+/);
     expect(processesNaming(remote)).toEqual([]);
   }, 600_000);
+
+  it('runs a sweep of 210 simulator points entirely through SLURM, with the local rows, and nothing the second time', async () => {
+    // 3 schedulers x 70 repetitions: 210 workload runs and 210 metrics, all remote.
+    const big = ['report:pareto', 'experiment=none', 'scheduler=flux,slurm,kubernetes', 'repetitions=70'];
+    const lib = snapshotLibrary();
+    const dirs = [project('bench-exec-big-local-', lib), project('bench-exec-big-slurm-', lib)] as const;
+    try {
+      const l = bench(dirs[0], ...big);
+      expect(l.code, l.err).toBe(0);
+      const started = Date.now();
+      const r = bench(dirs[1], ...big, ...SLURM_EXEC);
+      const seconds = (Date.now() - started) / 1000;
+      expect(r.code, `${r.out}\n${r.err}`).toBe(0);
+      expect(r.out).toMatch(/done: \d+ ran, 0 up to date, 0 failed/);
+      expect(submitted(dirs[1]).tasks).toBe(420);
+      expect(await rows(join(dirs[1], 'results', 'metrics.arrow'))).toEqual(await rows(join(dirs[0], 'results', 'metrics.arrow')));
+      expect(readFileSync(join(dirs[1], 'results', 'metrics.arrow')).equals(readFileSync(join(dirs[0], 'results', 'metrics.arrow')))).toBe(true);
+      const again = bench(dirs[1], ...big, ...SLURM_EXEC);
+      expect(again.code, again.err).toBe(0);
+      expect(again.out).toMatch(/done: 0 ran, \d+ up to date, 0 failed/);
+      expect(submitted(dirs[1]).tasks).toBe(420);
+      console.log(`executor=slurm: 210 points, 420 remote tasks in ${seconds.toFixed(1)} s; ${/\d+ tasks in \d+ job arrays[^\n]*/.exec(r.out)?.[0] ?? ''}`);
+    } finally {
+      await cleanupNetnsLeftovers({ state_dir: join(dirs[1], 'cache', 'netns') }).catch(() => 0);
+      for (const d of [...dirs, lib]) rmSync(d, { recursive: true, force: true });
+    }
+  }, 1_800_000);
 
   it('adopts the jobs of a coordinator killed with -9 instead of submitting them again', async () => {
     const dir = project('bench-exec-kill-');

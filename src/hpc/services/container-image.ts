@@ -92,11 +92,16 @@ export function mmdebstrapArgv(spec: ContainerImageSpec, out: string): string[] 
   const excludes = ['/usr/share/doc/*', '/usr/share/man/*', '/usr/share/info/*', '/usr/share/locale/*', '/usr/share/lintian/*'];
   const pipCmd = (reqs: readonly string[], extra: string[]) =>
     // Requirement strings are validated to bare words (imageFingerprint), so the hook is safe to build as text.
-    `chroot "$1" python3 -m pip install --no-cache-dir --break-system-packages --root-user-action=ignore ${extra.join(' ')} ${reqs.join(' ')}`;
-  const hooks = [
+    `chroot "$1" env PIP_CERT=/tmp/bench-ca.crt REQUESTS_CA_BUNDLE=/tmp/bench-ca.crt SSL_CERT_FILE=/tmp/bench-ca.crt PIP_FIND_LINKS= python3 -m pip install --no-cache-dir --break-system-packages --root-user-action=ignore ${[...extra, ...reqs].join(' ')}`;
+  // pip in the chroot trusts what this machine's pip trusts (an HTTPS proxy's CA is often only in
+  // the host's bundle, named by PIP_CERT); Debian's pip goes by REQUESTS_CA_BUNDLE, which this
+  // machine may set to its own path. The bundle is removed again, so the image is the same.
+  const hooks = pip ? [
+    'cp "${PIP_CERT:-/etc/ssl/certs/ca-certificates.crt}" "$1/tmp/bench-ca.crt"',
     ...(m.pip?.length ? [pipCmd(m.pip, [])] : []),
     ...(m.pipNoDeps?.length ? [pipCmd(m.pipNoDeps, ['--no-deps'])] : []),
-  ];
+    'rm -f "$1/tmp/bench-ca.crt"',
+  ] : [];
   return [
     '--variant=minbase', ...(apt.length ? [`--include=${apt.join(',')}`] : []),
     ...excludes.map((p) => `--dpkgopt=path-exclude=${p}`), '--aptopt=Acquire::Retries "3"',

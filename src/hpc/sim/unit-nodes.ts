@@ -47,12 +47,16 @@ function popcount(x: number): number {
   return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
+/** Where pickUnits collects (word, bits) pairs; one per process, as picks never overlap. */
+const pickBuffer: number[] = [];
+
 /**
  * The first `cores` nodes (node order) whose bit is set in `free` and, when given, in `cap`, or
  * undefined if there are fewer. `cores` is a whole number ≥ 1.
  */
 export function pickUnits(free: Int32Array, cap: Int32Array | undefined, cores: number): UnitAllocation | undefined {
-  const masks: number[] = [];
+  const masks = pickBuffer;
+  masks.length = 0;
   let rem = cores;
   for (let w = 0; w < free.length && rem > 0; w++) {
     let m = cap ? (free[w] as number) & (cap[w] as number) : (free[w] as number);
@@ -68,7 +72,8 @@ export function pickUnits(free: Int32Array, cap: Int32Array | undefined, cores: 
     masks.push(w, m);
     rem -= n;
   }
-  return rem > 0 ? undefined : new UnitAllocation(masks, cores);
+  // A copy of just the pairs: an array grown by push from empty keeps room for 16 or more.
+  return rem > 0 ? undefined : new UnitAllocation(masks.slice(), cores);
 }
 
 /**

@@ -23,7 +23,9 @@ const { describe } = gate('inference service netns test', [...NETNS, ...SLURM, .
 const BRIDGE = 'bsvi';
 const ARGS = [
   'report:services', 'provider=netns', 'provider.subnet=10.76.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny',
-  'experiment=none', 'service=inference', 'client=inference', 'client.concurrency=1,8,32', 'repetitions=1', 'client.requests=40',
+  'experiment=none', 'service=inference', 'client=inference', 'client.concurrency=1,8,32', 'repetitions=1',
+  // Bounded by count (40 requests); the time bounds only guard a machine far slower than this one.
+  'client.requests=40', 'client.duration_s=120', 'client.timeout_s=240',
 ];
 
 let project: BenchProject;

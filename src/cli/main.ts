@@ -83,6 +83,11 @@ export async function runCli(argv: string[], root: string): Promise<number> {
     const { DiagnosticError } = await import('../engine/diagnostic.js');
     if (e instanceof DiagnosticError) return printDiagnostics(e.diagnostics);
     if (await recoveredCorruptCache(e, root)) return runCli(argv, root);
+    if ((e as { code?: string }).code === 'SQLITE_BUSY') {
+      // A bench process stopped (or hung) inside a write keeps the database locked past the busy timeout.
+      process.stderr.write('error: the cache database stayed locked by another process for 10 s; bench status names the processes using this cache (a stopped or hung one must be ended first)\n');
+      return 1;
+    }
     throw e;
   }
 }

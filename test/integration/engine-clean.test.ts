@@ -3,12 +3,13 @@
  * ledger's resources are torn down first, published copies survive, targets narrow what goes,
  * a live run holds both off, and sweeps do not evict each other's results.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { until } from '../support/wait.js';
-import { exited, makeProject, PRELUDE, waitFor, type TempProject } from './engine-project.js';
+import { exited, makeProject, PRELUDE, REPO, waitFor, type TempProject } from './engine-project.js';
 
 const BF = `${PRELUDE}
 import { existsSync, rmSync } from 'node:fs';
@@ -162,6 +163,30 @@ describe('the lease of a live run', () => {
       child.kill('SIGKILL');
     }
   }, 90_000);
+});
+
+describe('a process stopped inside a write', () => {
+  it('leaves status working, and clean/gc fail after the busy timeout with one line instead of a stack', async () => {
+    p = makeProject(BF);
+    expect(p.run(['scale=1']).code).toBe(0);
+    // Holds the database's write lock as a run stopped mid-commit would.
+    const hold = `const D = require(${JSON.stringify(join(REPO, 'node_modules', 'better-sqlite3'))}); const db = new D('cache/bench.db');
+      db.exec('BEGIN IMMEDIATE'); db.exec('UPDATE leases SET kind = kind'); process.stdout.write('held'); setInterval(() => {}, 1000);`;
+    const holder = spawn(process.execPath, ['-e', hold], { cwd: p.dir, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let said = '';
+      holder.stdout?.on('data', (d: Buffer) => { said += d.toString(); });
+      await until('the write lock held', () => (said.includes('held') ? true : undefined), 20_000);
+      const status = p.run(['status']);
+      expect(status.code).toBe(0);
+      expect(status.stdout).toContain('processes using this cache: none');
+      const gc = p.run(['gc']);
+      expect(gc.code).toBe(1);
+      expect(gc.stderr).toBe('error: the cache database stayed locked by another process for 10 s; bench status names the processes using this cache (a stopped or hung one must be ended first)\n');
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('bench gc', () => {

@@ -71,6 +71,8 @@ export class SqliteStore {
   }
 
   private migrate(): void {
+    // A current schema needs no write: opening stays possible while another process holds the write lock.
+    if ((this.db.pragma('user_version', { simple: true }) as number) === MIGRATIONS.length) return;
     // Immediate transaction and re-read: two processes opening a fresh cache migrate once.
     this.db.transaction(() => {
       const version = this.db.pragma('user_version', { simple: true }) as number;

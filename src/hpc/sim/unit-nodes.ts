@@ -11,6 +11,8 @@ import type { Allocation } from './placement.js';
 /** An allocation on one-core nodes: `masks` holds (word, bits) pairs, word w covering nodes 32w..32w+31. */
 export class UnitAllocation implements Allocation {
   private list: number[] | undefined;
+  private coreList: number[] | undefined;
+  private gpuList: number[] | undefined;
 
   constructor(
     readonly masks: number[],
@@ -31,12 +33,15 @@ export class UnitAllocation implements Allocation {
     return this.list;
   }
 
+  /** One core on each node; made once, when first read, like `nodes`. */
   get cores(): number[] {
-    return new Array<number>(this.count).fill(1);
+    this.coreList ??= new Array<number>(this.count).fill(1);
+    return this.coreList;
   }
 
   get gpus(): number[] {
-    return new Array<number>(this.count).fill(0);
+    this.gpuList ??= new Array<number>(this.count).fill(0);
+    return this.gpuList;
   }
 }
 

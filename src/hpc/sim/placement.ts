@@ -58,7 +58,7 @@ export class NodeState {
    * first-fit walks the set bits instead of every node of a mostly busy cluster.
    */
   private readonly hasFree: Int32Array;
-  /** Every node has one core and no GPU: packed first-fit requests take bit masks (unit-nodes.ts). */
+  /** Every node has one core and no GPU: packed CPU-only requests take bit masks (unit-nodes.ts). */
   readonly unit: boolean;
   /**
    * One-core nodes whose free cores are all 0 or 1, so `hasFree` says everything. Unit allocations

@@ -11,7 +11,7 @@
  * slurm-wlm; under CI=true it runs or fails, never skips.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -34,16 +34,30 @@ const netnsConfig = { kind: 'netns', subnet: '10.92.0.0/24', bridge: 'bxss0', sc
 const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
 const ctx: BackendContext = { signal: new AbortController().signal, log: quiet, workDir: stateDir };
 
+/**
+ * A copy of the library as it is when the file starts: its runs span minutes, and a build in the
+ * working tree meanwhile would change the code its tasks' fingerprints record (a rerun would then
+ * run everything afresh instead of adopting or skipping).
+ */
+function snapshotLibrary(): string {
+  const lib = mkdtempSync(join(tmpdir(), 'bench-exec-ssh-lib-'));
+  for (const p of ['package.json', 'package-lock.json', 'bin', 'dist', 'src']) cpSync(join(REPO, p), join(lib, p), { recursive: true });
+  symlinkSync(join(REPO, 'node_modules'), join(lib, 'node_modules'));
+  return lib;
+}
+let LIB = REPO;
+let BIN = join(REPO, 'bin', 'bench.js');
+
 function project(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
   mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  symlinkSync(LIB, join(dir, 'node_modules', 'bench'));
   return dir;
 }
 
 function bench(dir: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [join(REPO, 'bin', 'bench.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 900_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 900_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -66,6 +80,9 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
   const queue = async (): Promise<string> => (await pool.exec(sshTarget(head, netns as Cluster), ['squeue', '-h', '-o', '%i %j'], { timeoutMs: 30_000 })).stdout.trim();
 
   beforeAll(async () => {
+    LIB = snapshotLibrary();
+    BIN = join(LIB, 'bin', 'bench.js');
+    made.push(LIB);
     netns = await netnsProvider.up(topology, netnsConfig, ctx);
     // A lost node is noticed after SlurmdTimeout (300 s by default): short here, so the test sees the requeue.
     slurm = await slurmScheduler.configure(netns, { kind: 'slurm', SchedulerType: 'sched/backfill', SelectType: 'select/cons_tres', SelectTypeParameters: 'CR_Core', SlurmdTimeout: 10 }, ctx);
@@ -135,7 +152,8 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
     const clusterRoot = mkdtempSync(join(tmpdir(), 'bench-exec-sftp-kill-cluster-'));
     made.push(dir, clusterRoot);
     const args = [...SWEEP, ...login, `executor.remote_cache_dir=${clusterRoot}`];
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'bench.js'), ...args], { cwd: dir, stdio: 'ignore' });
+    const killedLog = join(clusterRoot, 'killed-coordinator.log');
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', openSync(killedLog, 'w'), 'ignore'] });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     // Killed once SLURM holds tasks (their local job directories name a SLURM id).
     const jobs = join(dir, 'cache', 'executor', 'jobs');
@@ -144,7 +162,7 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
     await exited;
     const r = bench(dir, ...args);
     expect(r.code, `${r.out}\n${r.err}`).toBe(0);
-    expect(r.out).toMatch(/adopted SLURM job \d+_\d+ of a killed run/);
+    expect(r.out, `killed coordinator:\n${readFileSync(killedLog, 'utf8')}\nrerun:\n${r.out}`).toMatch(/adopted SLURM job \d+_\d+ of a killed run/);
     // Nothing went to SLURM twice: 6 runs and 6 metrics over both coordinators.
     expect(submitted(clusterRoot)).toBe(12);
     expect(readFileSync(join(dir, 'results', 'metrics.arrow')).equals(readFileSync(join(local, 'results', 'metrics.arrow')))).toBe(true);
@@ -165,7 +183,7 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
     await onHead(['scontrol', 'update', `PartitionName=${partition}`, 'State=DOWN']);
     try {
       const foreign = await onHead(['sbatch', '--parsable', '--job-name=someone-else', '--comment=bench-x not ours', '--wrap=sleep 600']);
-      const child = spawn(process.execPath, [join(REPO, 'bin', 'bench.js'), ...SWEEP, ...login, `executor.shared_dir=${shared}`], { cwd: dir, stdio: 'ignore' });
+      const child = spawn(process.execPath, [BIN, ...SWEEP, ...login, `executor.shared_dir=${shared}`], { cwd: dir, stdio: 'ignore' });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       await until('a job array of ours in the queue', async () => ((await queue()).includes('bench-x-') ? true : undefined), 600_000, 100);
       child.kill('SIGKILL');
@@ -189,7 +207,7 @@ describe('a sweep\'s tasks on an existing SLURM cluster, over SSH', () => {
     const shared = mkdtempSync(join(tmpdir(), 'bench-exec-lost-dir-'));
     made.push(dir, shared);
     const args = ['report:pareto', 'experiment=none', 'scheduler=flux,slurm,kubernetes', 'repetitions=3', ...login, `executor.shared_dir=${shared}`];
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'bench.js'), ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
     child.stderr.on('data', (b: Buffer) => { out += b.toString(); });

@@ -6,7 +6,8 @@
  * every client job runs in a container too (podman's event log of the store), the second
  * invocation runs nothing, and nothing is left: no container in the store, no conmon or podman
  * process, no process of a container. nginx + wrk: bench is killed with SIGKILL while a wrk
- * container runs; `bench gc` then leaves no container, process, SLURM job or bridge. Needs root,
+ * container runs; `bench gc` then leaves no container, process, SLURM job or bridge. A kept session
+ * (`bench up`) keeps its container running for a later client run; `bench down` removes it. Needs root,
  * the netns SLURM cluster's tools, podman + runc and mmdebstrap (with Debian's mirror), redis-cli
  * and curl (the health checks run on the head host); under CI=true it runs or fails.
  */
@@ -161,6 +162,23 @@ describe('services and clients in podman containers on netns SLURM', () => {
     expect(storeProcesses()).toEqual([]);
     expect(bridgeGone()).toBe(true);
   }, 900_000);
+
+  it('a kept session: bench up leaves the service container running, a client run uses it, bench down removes it', () => {
+    const config = args('redis').filter((a) => a !== 'report:services' && !a.startsWith('client=') && a !== 'repetitions=1');
+    const up = bench(['up', 'service:deploy', ...config]);
+    expect(up.status, up.output).toBe(0);
+    expect(containers().filter((n) => n.startsWith('bench-svc-'))).toHaveLength(1);
+    const st = bench(['status', ...config]);
+    expect(st.output).toMatch(/service: redis \(redis, podman\)\s+image: localhost\/bench-services:[0-9a-f]{16}\s+slurm_job: \d+\s+state: RUNNING/);
+    const client = bench(['client:run', ...config, 'client=redis', 'client.concurrency=4', 'client.requests=2000', 'repetitions=1']);
+    expect(client.status, client.output).toBe(0);
+    expect(client.output).toMatch(/using the kept session of service:deploy/);
+    const down = bench(['down']);
+    expect(down.status, down.output).toBe(0);
+    expect(containers()).toEqual([]);
+    expect(storeProcesses()).toEqual([]);
+    expect(bridgeGone()).toBe(true);
+  }, 600_000);
 
   it('nginx: after a kill -9 while a wrk container runs, bench gc leaves no container, process, job or bridge', async () => {
     const argv = args('nginx', 'client.concurrency=4', 'client.duration_s=300', 'client.timeout_s=400');

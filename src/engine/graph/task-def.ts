@@ -74,7 +74,8 @@ interface TaskDefBase {
   /**
    * Runs as an extra target whenever the named task is a target and `when` holds for one of the
    * instance's points (e.g. an export that follows the report when the config turns it on). With
-   * no targets given, instances for which `when` fails are left out too.
+   * no targets given, instances for which `when` fails are left out too. A sweep-wide instance
+   * depends only on the points for which `when` holds.
    */
   joins?: { target: string; when(config: Record<string, unknown>): boolean };
   uses?: HostUse;

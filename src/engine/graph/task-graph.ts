@@ -191,12 +191,25 @@ function readableLabel(def: TaskDef, g: { points: SweepPoint[]; deps: TaskId[]; 
 
 function depsFor(def: TaskDef, point: SweepPoint, points: SweepPoint[], graph: TaskGraph, sweepScope: boolean): TaskId[] {
   const deps = new Set<TaskId>();
+  const served = sweepScope ? joinedPoints(def, points) : points;
   for (const need of def.needs ?? []) {
     const perPoint = graph.byPoint.get(need) as Map<string, TaskId>;
-    if (sweepScope) for (const p of points) deps.add(perPoint.get(p.id) as TaskId);
+    if (sweepScope) for (const p of served) deps.add(perPoint.get(p.id) as TaskId);
     else deps.add(perPoint.get(point.id) as TaskId);
   }
   return [...deps].sort();
+}
+
+/**
+ * The points a sweep-wide task reads: a task that joins a target where `when` holds reads only
+ * those points' outputs, so the points it does not apply to (service=none beside service=redis)
+ * are not built for it. Named explicitly where `when` holds nowhere, it reads them all.
+ */
+function joinedPoints(def: TaskDef, points: SweepPoint[]): SweepPoint[] {
+  if (!def.joins) return points;
+  const when = def.joins.when;
+  const applies = points.filter((p) => when(p.config));
+  return applies.length > 0 ? applies : points;
 }
 
 /** Ids of instances that depend on each task. */

@@ -80,4 +80,21 @@ describe('selectTargets: tasks that join a target', () => {
   it('still runs when named explicitly, whatever the condition', () => {
     expect(names('off', ['export:runs'])).toEqual(['export:runs']);
   });
+
+  it('reads only the points where its condition holds, in a sweep that mixes both', () => {
+    const graph = buildTaskGraph({
+      benchfile: {
+        tasks: [
+          art('client:run', { reads: ['service'] }),
+          art('report:pareto', { scope: 'sweep' }),
+          art('report:services', { needs: ['report:pareto', 'client:run'], scope: 'sweep', joins: { target: 'report:pareto', when: (c) => c['service'] !== 'none' } }),
+        ],
+      },
+      sweep: { base: {}, points: [point('none-r0', { service: 'none' }), point('redis-r0', { service: 'redis' })] },
+    }).graph!;
+    const section = [...graph.tasks.values()].find((t) => t.name === 'report:services')!;
+    const clientDeps = section.deps.map((d) => graph.tasks.get(d)!).filter((t) => t.name === 'client:run');
+    expect(clientDeps.map((t) => t.config['service'])).toEqual(['redis']);
+    expect(selectTargets(graph, ['report:pareto']).ids.map((id) => graph.tasks.get(id)?.name)).toEqual(['report:pareto', 'report:services']);
+  });
 });

@@ -71,7 +71,12 @@ function timeOne(sim: Simulate, policy: SimPolicy): Timing {
   const r = sim(jobs, nodes, policy);
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
-  return { wall, cpu: (c.user + c.system) / 1e6, starts: Float64Array.from(r.jobs, (j) => j.start), backfilled: r.backfilled };
+  return { wall, cpu: (c.user + c.system) / 1e6, starts: startsOf(r.jobs), backfilled: r.backfilled };
+}
+
+/** Start times from the records: columns now, an array of objects at older revisions. */
+function startsOf(jobs: ReturnType<Simulate>['jobs'] | readonly { start: number }[]): Float64Array {
+  return Array.isArray(jobs) ? Float64Array.from(jobs as readonly { start: number }[], (j) => j.start) : (jobs as ReturnType<Simulate>['jobs']).start.slice();
 }
 
 const rate = (s: number) => `${Math.round(jobs.length / s).toLocaleString('en').padStart(9)} jobs/s`;

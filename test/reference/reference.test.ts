@@ -62,7 +62,7 @@ describe('fast simulator = naive reference, job for job', () => {
       const ref = referenceStarts(c.jobs, c.nodes, p);
       expect(fast.jobs.length).toBe(c.jobs.length);
       expect(ref.size).toBe(c.jobs.length);
-      const differing = fast.jobs.filter((r) => ref.get(r.id) !== r.start).map((r) => `job ${r.id}: fast ${r.start}, reference ${ref.get(r.id)}`);
+      const differing = fast.jobs.toArray().filter((r) => ref.get(r.id) !== r.start).map((r) => `job ${r.id}: fast ${r.start}, reference ${ref.get(r.id)}`);
       expect(differing).toEqual([]);
     });
   }

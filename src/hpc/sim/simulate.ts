@@ -16,10 +16,11 @@
  * `reservation: 'pool'` counts cores and GPUs as pools when reserving (the processor model of
  * the literature); `'nodes'` (the default) reserves specific nodes, as SLURM does.
  */
-import type { JobRecord, JobSpec } from '../workload/job.js';
+import type { JobSpec } from '../workload/job.js';
 import { easyBackfillList, easyBackfillRanked, type Pass } from './backfill.js';
 import { Conservative, type ReservationModel } from './conservative.js';
 import { JobQueue, NONE } from './job-queue.js';
+import { JobRecords } from './job-records.js';
 import { MinHeap } from './min-heap.js';
 import { NodeState, type Allocation, type PlacementRule } from './placement.js';
 import { arrivalRanks, priorityOrder, staticRanks, type PriorityConfig } from './priority.js';
@@ -48,9 +49,11 @@ export interface SimNodeSpec {
 
 /** Scheduler-level view of a run. */
 export type { SimSeries } from './series-recorder.js';
+export { JobRecords } from './job-records.js';
 
 export interface SimResult {
-  jobs: JobRecord[];
+  /** The started jobs' records in arrival order, as columns; `at(i)` or iterating gives objects. */
+  jobs: JobRecords;
   series: SimSeries;
   /** Idle core-seconds while some waiting job would have fit by count, over total core-seconds. */
   fragmentation: number;
@@ -75,8 +78,8 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
   const totalCores = state.totalFreeCores;
   const totalGpus = state.totalFreeGpus;
   const jobs = byArrival(specs);
-  // Per job: 0 not started, 1 started, 2 started as a backfill; and the nodes it got. The
-  // records are made from these and the running set once the run is over, in one loop.
+  // Per job: 0 not started, 1 started, 2 started as a backfill; and the nodes it got. With the
+  // running set's start, cores and GPUs these become the records' columns once the run is over.
   const started = new Uint8Array(jobs.length);
   const nodeCount = new Int32Array(jobs.length);
   const ends = new MinHeap();
@@ -133,23 +136,10 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     fragNow = queue.anyFitsByCount(state.totalFreeCores, state.totalFreeGpus) ? state.totalFreeCores : 0;
     series.add(t, queue.length, totalCores - state.totalFreeCores, totalGpus - state.totalFreeGpus);
   }
-  const done = recordsOf(jobs, started, nodeCount, running);
-  const makespan = makespanOf(done, jobs[0]?.submit ?? 0);
+  const done = new JobRecords(jobs, started, running.start, running.cores, running.gpus, nodeCount);
+  const first = jobs[0]?.submit ?? 0;
+  const makespan = done.lastEnd(0) - first;
   return { jobs: done, series: series.finish(), fragmentation: makespan > 0 ? fragArea / (totalCores * makespan) : 0, backfilled };
-}
-
-/** The records of the jobs that started, in arrival order. */
-function recordsOf(jobs: readonly JobSpec[], started: Uint8Array, nodeCount: Int32Array, running: RunningSet): JobRecord[] {
-  const out: JobRecord[] = [];
-  for (let j = 0; j < jobs.length; j++) {
-    if (started[j] === 0) continue;
-    const spec = jobs[j] as JobSpec;
-    const start = running.start[j] as number;
-    const end = start + Math.min(spec.runtime, spec.walltime);
-    const state = spec.runtime > spec.walltime ? 'timeout' : 'completed';
-    out.push({ id: spec.id, user: spec.user, submit: spec.submit, start, end, cores: running.cores[j] as number, nodes: nodeCount[j] as number, gpus: running.gpus[j] as number, state, backfilled: started[j] === 2 });
-  }
-  return out;
 }
 
 /** The jobs by submit time, then id; traces and generators give them so, and then no sort is needed. */
@@ -161,12 +151,6 @@ function byArrival(specs: readonly JobSpec[]): JobSpec[] {
     sorted = a.submit < b.submit || (a.submit === b.submit && a.id <= b.id);
   }
   return sorted ? specs.slice() : [...specs].sort((a, b) => a.submit - b.submit || a.id - b.id);
-}
-
-function makespanOf(done: readonly JobRecord[], first: number): number {
-  let lastEnd = 0;
-  for (const r of done) lastEnd = Math.max(lastEnd, r.end);
-  return lastEnd - first;
 }
 
 /** One pass over a queue in a fixed order: start jobs until one does not fit, then backfill. */

@@ -35,7 +35,8 @@ export function studyTraceWindows(opts: { text: string; file: string; starts: re
     const { jobs } = parseSwf(opts.text, { file: opts.file, skip: start, limit: opts.length, maxCores: machine.count * machine.vcpus });
     const r = simulate(jobs, nodes, opts.policy);
     let sum = 0;
-    for (const j of r.jobs) sum += boundedSlowdown(j.start - j.submit, j.end - j.start);
+    const d = r.jobs;
+    for (let i = 0; i < d.length; i++) sum += boundedSlowdown((d.start[i] as number) - d.spec(i).submit, (d.end[i] as number) - (d.start[i] as number));
     return { start, jobs: r.jobs.length, bsld: r.jobs.length ? sum / r.jobs.length : NaN };
   });
   const xs = windows.map((w) => w.bsld);

@@ -44,7 +44,7 @@ export const simScheduler: Scheduler = {
     const { policy, warnings } = presetFor(handle.data['config'] as Record<string, unknown>);
     const nodes = handle.cluster.hosts.filter((h) => h.role === 'compute').map((h) => ({ cores: h.cpus, gpus: h.gpus }));
     const r = simulate(jobs, nodes, policy);
-    return { jobs: r.jobs, warnings, settings: { policy }, view: { series: r.series, fragmentation: r.fragmentation, backfilled: r.backfilled } };
+    return { jobs: r.jobs.toArray(), warnings, settings: { policy }, view: { series: r.series, fragmentation: r.fragmentation, backfilled: r.backfilled } };
   },
   async stop() {},
 };

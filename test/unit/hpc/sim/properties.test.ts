@@ -64,16 +64,16 @@ describe('schedule properties', () => {
     it.each(policies.map((p) => [`${p.queue}/${p.reservation}`, p] as const))(`${w.name} %s`, (_n, policy) => {
       const { r, allocs, firstReservation } = run(w, policy);
       expect(r.jobs.length).toBe(w.jobs.length);
-      expect(peakLoad(w, r.jobs, allocs)).toBeLessThanOrEqual(1);
-      expect(r.jobs.filter((j) => j.start < j.submit)).toEqual([]);
+      expect(peakLoad(w, r.jobs.toArray(), allocs)).toBeLessThanOrEqual(1);
+      expect(r.jobs.toArray().filter((j) => j.start < j.submit)).toEqual([]);
       // Pooled GPUs can sit on nodes with no free core to drive them; such a job loses its slot
       // and is planned again (conservative.ts), so in the pool model the promise holds for CPU jobs.
       const promised = (j: { gpus: number }) => policy.reservation === 'nodes' || j.gpus === 0;
-      const late = r.jobs.filter((j) => promised(j) && firstReservation.has(j.id) && j.start > (firstReservation.get(j.id) as number));
+      const late = r.jobs.toArray().filter((j) => promised(j) && firstReservation.has(j.id) && j.start > (firstReservation.get(j.id) as number));
       if (policy.queue !== 'fcfs') expect(late.map((j) => `job ${j.id} starts ${j.start}, reserved ${firstReservation.get(j.id)}`)).toEqual([]);
       if (policy.queue === 'conservative') {
         // Every job that waited was reserved before it started.
-        const unreserved = r.jobs.filter((j) => j.start > j.submit && !firstReservation.has(j.id));
+        const unreserved = r.jobs.toArray().filter((j) => j.start > j.submit && !firstReservation.has(j.id));
         expect(unreserved.map((j) => j.id)).toEqual([]);
       }
     });

@@ -46,7 +46,7 @@ function schedule(nodes: { cores: number; gpus: number }[], policy: SimPolicy) {
     starts.push(`${job.id}@${t}: ${a.nodes.join(',')} / ${a.cores.join(',')} / ${a.gpus.join(',')}`);
   };
   const r = simulate(workload(), nodes, policy, { onStart });
-  return { starts, records: r.jobs, queued: r.series.queued, busy: r.series.busyCores, backfilled: r.backfilled };
+  return { starts, records: r.jobs.toArray(), queued: r.series.queued, busy: r.series.busyCores, backfilled: r.backfilled };
 }
 
 const unit = Array.from({ length: 70 }, () => ({ cores: 1, gpus: 0 }));

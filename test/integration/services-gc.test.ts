@@ -20,7 +20,8 @@ import { until } from '../support/wait.js';
 const { describe } = gate('services gc test', [...NETNS, ...SLURM, ...commands('curl', 'python3', 'nsenter'), ...files(join(REPO, 'dist/cli/main.js'), INFERENCE_PYTHON)]);
 
 const BRIDGE = 'bsvg';
-const CONFIG = ['provider=netns', 'provider.subnet=10.75.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny', 'experiment=none', 'service=inference', 'client=inference'];
+// On the host (the recipes default to podman): this test is about gc, and keeps runtime host covered.
+const CONFIG = ['provider=netns', 'provider.subnet=10.75.0.0/24', `provider.bridge=${BRIDGE}`, 'scheduler=slurm', 'topology=tiny', 'experiment=none', 'service=inference', 'client=inference', 'service.runtime=host', 'client.runtime=host'];
 
 let project: BenchProject;
 let dir = '';
@@ -52,14 +53,14 @@ function jobs(): Map<number, string> {
 
 /**
  * The SLURM job id of the load generator running in this cluster, from its scratch dir
- * (`/tmp/bench-client-<id>.d`); other cluster tests beside this one have their own network namespaces.
+ * (`/tmp/bench-client-<token>-<id>.d`); other cluster tests beside this one have their own network namespaces.
  */
 function loadgenJob(): number | undefined {
   const nets = new Set(hostPids().map((h) => readlinkSync(`/proc/${h.pid}/ns/net`)));
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       if (!nets.has(readlinkSync(`/proc/${pid}/ns/net`))) continue;
-      const m = /^\/tmp\/bench-client-(\d+)\.d/.exec(readlinkSync(`/proc/${pid}/cwd`));
+      const m = /^\/tmp\/bench-client-[a-z0-9]+-(\d+)\.d/.exec(readlinkSync(`/proc/${pid}/cwd`));
       if (m && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('loadgen.py')) return Number(m[1]);
     } catch { /* gone meanwhile */ }
   }

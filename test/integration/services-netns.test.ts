@@ -54,13 +54,13 @@ function jobProcesses(): string[] {
   const out: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      if (/^\/tmp\/bench-(svc|client)-\d+\.d/.test(readlinkSync(`/proc/${pid}/cwd`))) out.push(`${pid} ${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}`);
+      if (/^\/tmp\/bench-(svc|client)-(?:[a-z0-9]+-)?\d+\.d/.test(readlinkSync(`/proc/${pid}/cwd`))) out.push(`${pid} ${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}`);
     } catch { /* gone meanwhile */ }
   }
   return out;
 }
 
-const jobFilesLeft = () => readdirSync('/tmp').filter((f) => /^bench-(svc|client)-\d+\.(out|d)$/.test(f));
+const jobFilesLeft = () => readdirSync('/tmp').filter((f) => /^bench-(svc|client)-(?:[a-z0-9]+-)?\d+\.(out|d)$/.test(f));
 
 describe('services and clients as SLURM jobs on netns', () => {
   beforeAll(() => {

@@ -29,7 +29,7 @@ export interface ServiceHandle {
   runtime?: Runtime;
   /** The image `service:image` built for the service, when it runs in podman. */
   image?: ServiceImage;
-  /** Random tag labelling the service's containers and its clients' (`bench.owner`). */
+  /** Random tag labelling the service's containers and its clients' (`bench.owner`), and the token in their job files' names (job-script.ts). */
   tag?: string;
   /** Seconds from sbatch to RUNNING and to the first passing health check. */
   startS: number;
@@ -76,8 +76,8 @@ function must<T>(v: T | string): T {
 }
 
 /** The job's output on its node, as a block for an error message ('' when there is none). */
-async function outputBlock(remote: Remote, host: Host | undefined, role: JobRole, id: number): Promise<string> {
-  const text = host ? await readJobOutput(remote, host, role, id, 8192).catch(() => '') : '';
+async function outputBlock(remote: Remote, host: Host | undefined, role: JobRole, token: string | undefined, id: number): Promise<string> {
+  const text = host ? await readJobOutput(remote, host, role, token, id, 8192).catch(() => '') : '';
   return text.trim() ? `\n--- output of SLURM job ${id} (last 8 KiB) ---\n${text.trimEnd()}` : `\n(SLURM job ${id} left no output)`;
 }
 
@@ -87,10 +87,10 @@ export async function deployService(cluster: Cluster, recipe: Recipe & { name: s
   const runtime = runtimeOf(recipe, kind);
   const tag = newContainerTag();
   const container = containerFor(runtime, `service ${recipe.name}`, cluster, image, tag, tag, recipe.resources.memory_mib);
-  const script = renderJobScript({ role: 'svc', label: `service ${recipe.name} (${kind.kind}, ${runtime})`, env: recipe.env ?? {}, body: kind.renderScript(recipe), ...(container ? { container } : {}) });
+  const script = renderJobScript({ role: 'svc', token: tag, label: `service ${recipe.name} (${kind.kind}, ${runtime})`, env: recipe.env ?? {}, body: kind.renderScript(recipe), ...(container ? { container } : {}) });
   return withRemote(cluster, ctx, async (remote) => {
     const t0 = Date.now();
-    const jobId = await submitJob(remote, jobSbatchArgv({ role: 'svc', name: serviceJobName('svc', recipe.name), resources: recipe.resources }), script);
+    const jobId = await submitJob(remote, jobSbatchArgv({ role: 'svc', token: tag, name: serviceJobName('svc', recipe.name), resources: recipe.resources }), script);
     ctx.log.info(`service ${recipe.name}: SLURM job ${jobId} submitted`);
     let host: Host | undefined;
     try {
@@ -111,8 +111,8 @@ export async function deployService(cluster: Cluster, recipe: Recipe & { name: s
       const output = await withRemote(cluster, ctx, async (r) => {
         await cancelJob(r, jobId).catch(() => undefined);
         await removeContainers(r, host, image, tag).catch(() => undefined);
-        const out = await outputBlock(r, host, 'svc', jobId);
-        if (host) await removeJobFiles(r, host, 'svc', jobId).catch(() => undefined);
+        const out = await outputBlock(r, host, 'svc', tag, jobId);
+        if (host) await removeJobFiles(r, host, 'svc', tag, jobId).catch(() => undefined);
         return out;
       }, new AbortController().signal).catch(() => '');
       if (e instanceof ServiceJobError) throw new ServiceJobError(`${e.message}; the job was cancelled${output}`);
@@ -128,7 +128,7 @@ export async function undeployService(handle: ServiceHandle, ctx: BackendContext
     const host = hostOfNode(handle.cluster.hosts, handle.endpoint.node);
     // The job's TERM trap removes its container; this also takes any a killed job left, and clients'.
     await removeContainers(remote, host, handle.image, handle.tag);
-    if (host) await removeJobFiles(remote, host, 'svc', handle.jobId);
+    if (host) await removeJobFiles(remote, host, 'svc', handle.tag, handle.jobId);
   }, new AbortController().signal);
   ctx.log.info(`service ${handle.recipe}: SLURM job ${handle.jobId} cancelled`);
 }
@@ -164,11 +164,13 @@ export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeou
   const kind = must(clientKindFor(recipe.kind));
   const runtime = runtimeOf(recipe, kind);
   // Labelled with the service's tag: undeploying the service removes a container a killed client left.
-  const container = containerFor(runtime, `client ${kind.kind}`, handle.cluster, image, newContainerTag(), handle.tag ?? newContainerTag(), recipe.resources.memory_mib);
-  const script = renderJobScript({ role: 'client', label: `client ${kind.kind} of ${handle.recipe}, concurrency ${recipe.concurrency} (${runtime})`, env: recipe.env ?? {}, body: kind.renderScript(recipe, handle.endpoint), ...(container ? { container } : {}) });
+  // The tag is also the token in the job's file names (a handle from before tags gets a fresh one).
+  const token = handle.tag ?? newContainerTag();
+  const container = containerFor(runtime, `client ${kind.kind}`, handle.cluster, image, newContainerTag(), token, recipe.resources.memory_mib);
+  const script = renderJobScript({ role: 'client', token, label: `client ${kind.kind} of ${handle.recipe}, concurrency ${recipe.concurrency} (${runtime})`, env: recipe.env ?? {}, body: kind.renderScript(recipe, handle.endpoint), ...(container ? { container } : {}) });
   return withRemote(handle.cluster, ctx, async (remote) => {
     await serviceAlive(remote, handle, 'before the client started');
-    const jobId = await submitJob(remote, jobSbatchArgv({ role: 'client', name: serviceJobName('client', handle.recipe), resources: recipe.resources }), script);
+    const jobId = await submitJob(remote, jobSbatchArgv({ role: 'client', token, name: serviceJobName('client', handle.recipe), resources: recipe.resources }), script);
     ctx.log.info(`client ${kind.kind}: SLURM job ${jobId} submitted (concurrency ${recipe.concurrency})`);
     let node = '';
     try {
@@ -183,12 +185,12 @@ export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeou
       if (!s || s.state !== 'COMPLETED') {
         // A client usually fails because its service went away: say so first when it did.
         const died = await serviceAlive(remote, handle, 'after the client failed').then(() => '', (e: Error) => `${e.message}; `);
-        const output = await outputBlock(remote, host, 'client', jobId);
-        if (host) await removeJobFiles(remote, host, 'client', jobId).catch(() => undefined);
+        const output = await outputBlock(remote, host, 'client', token, jobId);
+        if (host) await removeJobFiles(remote, host, 'client', token, jobId).catch(() => undefined);
         throw new ServiceJobError(`${died}client ${kind.kind}: SLURM job ${jobId} ended ${s ? `${s.state} ${s.reason}` : 'without a state'}${output}`);
       }
-      const output = host ? await readJobOutput(remote, host, 'client', jobId) : '';
-      if (host) await removeJobFiles(remote, host, 'client', jobId);
+      const output = host ? await readJobOutput(remote, host, 'client', token, jobId) : '';
+      if (host) await removeJobFiles(remote, host, 'client', token, jobId);
       const rows = kind.parseOutput(output, recipe);
       if (typeof rows === 'string') throw new ServiceJobError(`client ${kind.kind}: ${rows}\n--- output of SLURM job ${jobId} ---\n${output.slice(-8192)}`);
       await serviceAlive(remote, handle, 'after the client ran');

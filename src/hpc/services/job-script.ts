@@ -1,8 +1,12 @@
 /**
  * The SLURM side of a service or client job, pure: its batch script (preamble + the kind's
- * commands) and its sbatch argv. Every job keeps its files under `/tmp/bench-<role>-<job id>`
- * (`.out` for its output, `.d/` for scratch) on the node it ran on, so bench can read and remove
- * them there whether or not the nodes share a filesystem.
+ * commands) and its sbatch argv. Every job keeps its files under
+ * `/tmp/bench-<role>-<token>-<job id>` (`.out` for its output, `.d/` for scratch) on the node it
+ * ran on, so bench can read and remove them there whether or not the nodes share a filesystem.
+ * The token is the service's random tag (kept in its ledger handle; its clients use it too): the
+ * hosts of netns clusters share this machine's /tmp and SLURM numbers jobs from 1 on every
+ * cluster, so job ids alone would collide between two clusters up at once, or with files a
+ * previous cluster left, and one run could read or delete another's.
  */
 import { shellCommand, shellQuote } from '../remote/quote.js';
 import { containerRunLines, type ContainerRun } from './container-run.js';
@@ -16,9 +20,21 @@ export function serviceJobName(role: JobRole, recipe: string): string {
   return `bench-${role}-${recipe}`;
 }
 
-/** The job's output file and scratch dir on its node. */
-export function jobFiles(role: JobRole, jobId: number): { output: string; dir: string } {
-  return { output: `/tmp/bench-${role}-${jobId}.out`, dir: `/tmp/bench-${role}-${jobId}.d` };
+const TOKEN = /^[a-z0-9]{4,32}$/;
+
+/** The files' common stem up to the job id: `/tmp/bench-<role>-<token>-`. */
+function jobStem(role: JobRole, token: string): string {
+  if (!TOKEN.test(token)) throw new Error(`not a job file token: ${token}`);
+  return `/tmp/bench-${role}-${token}-`;
+}
+
+/**
+ * The job's output file and scratch dir on its node. `token` undefined: a handle from before
+ * tokens (its files have the job id alone).
+ */
+export function jobFiles(role: JobRole, token: string | undefined, jobId: number): { output: string; dir: string } {
+  const stem = token === undefined ? `/tmp/bench-${role}-` : jobStem(role, token);
+  return { output: `${stem}${jobId}.out`, dir: `${stem}${jobId}.d` };
 }
 
 /**
@@ -26,7 +42,7 @@ export function jobFiles(role: JobRole, jobId: number): { output: string; dir: s
  * (names validated, values quoted), then the kind's commands, on the node itself or, with
  * `container`, inside a podman container (see container-run.ts).
  */
-export function renderJobScript(o: { role: JobRole; label: string; env: Record<string, string>; body: string; container?: ContainerRun }): string {
+export function renderJobScript(o: { role: JobRole; token: string; label: string; env: Record<string, string>; body: string; container?: ContainerRun }): string {
   const exports = Object.entries(o.env).map(([k, v]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`not an environment variable name: ${k}`);
     return `export ${k}=${shellQuote(v)}`;
@@ -34,7 +50,7 @@ export function renderJobScript(o: { role: JobRole; label: string; env: Record<s
   return [
     '#!/bin/sh',
     `# ${o.label.replace(/[\r\n]/g, ' ')} (written by bench)`,
-    `D=/tmp/bench-${o.role}-$SLURM_JOB_ID.d`,
+    `D=${jobStem(o.role, o.token)}$SLURM_JOB_ID.d`,
     'mkdir -p "$D" && cd "$D" || exit 1',
     ...exports,
     ...(o.container ? containerRunLines(o.container, o.role, Object.keys(o.env), o.body) : [o.body]),
@@ -42,11 +58,11 @@ export function renderJobScript(o: { role: JobRole; label: string; env: Record<s
 }
 
 /** sbatch argv (the script goes to its stdin); `--parsable`, so stdout is the job id. */
-export function jobSbatchArgv(o: { role: JobRole; name: string; resources: Resources }): string[] {
+export function jobSbatchArgv(o: { role: JobRole; token: string; name: string; resources: Resources }): string[] {
   const r = o.resources;
   return [
     'sbatch', '--parsable', `--job-name=${o.name}`, '--nodes=1', '--ntasks=1', `--cpus-per-task=${r.cores}`,
-    `--mem=${r.memory_mib}M`, `--time=${r.time_min}`, `--output=/tmp/bench-${o.role}-%j.out`,
+    `--mem=${r.memory_mib}M`, `--time=${r.time_min}`, `--output=${jobStem(o.role, o.token)}%j.out`,
   ];
 }
 

@@ -71,14 +71,14 @@ export function hostOfNode(hosts: readonly Host[], node: string): Host | undefin
 }
 
 /** The last `maxBytes` of the job's output on its node ('' when there is none). */
-export async function readJobOutput(remote: Remote, host: Host, role: JobRole, id: number, maxBytes = 1 << 20): Promise<string> {
-  const { output } = jobFiles(role, id);
+export async function readJobOutput(remote: Remote, host: Host, role: JobRole, token: string | undefined, id: number, maxBytes = 1 << 20): Promise<string> {
+  const { output } = jobFiles(role, token, id);
   const r = await remote.exec(host, ['tail', '-c', String(maxBytes), output], 30_000);
   return r.code === 0 ? r.stdout : '';
 }
 
 /** Removes the job's output and scratch dir on its node. */
-export async function removeJobFiles(remote: Remote, host: Host, role: JobRole, id: number): Promise<void> {
-  const { output, dir } = jobFiles(role, id);
+export async function removeJobFiles(remote: Remote, host: Host, role: JobRole, token: string | undefined, id: number): Promise<void> {
+  const { output, dir } = jobFiles(role, token, id);
   await remote.exec(host, ['rm', '-rf', output, dir], 30_000);
 }

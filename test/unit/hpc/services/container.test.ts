@@ -51,7 +51,7 @@ describe('a service job in a container', () => {
 
   it('runs the kind\'s commands in podman run --rm --network host, named by job id and tag, and removes the container on TERM', async () => {
     const hostile = `a'b"c $(touch /tmp/pwned-bench) \`id\`\n--privileged`;
-    const script = renderJobScript({ role: 'svc', label: 'test', env: { HOSTILE: hostile }, body: 'echo "$HOSTILE" > "$D/seen"\nexec sleep 100', container });
+    const script = renderJobScript({ role: 'svc', token: 'tag0001x', label: 'test', env: { HOSTILE: hostile }, body: 'echo "$HOSTILE" > "$D/seen"\nexec sleep 100', container });
     const jobId = 900_000 + Math.floor(Math.random() * 99_999);
     const { child, log } = runScript(script, jobId);
     expect(await eventually(() => existsSync(`${log}.started`), 20_000)).toBe(true);
@@ -63,13 +63,13 @@ describe('a service job in a container', () => {
     expect(run).toContain(`--name=bench-svc-${jobId}-tag0001x`);
     expect(run).toContain('--label=bench.owner=tag0001x');
     expect(run).toContain('--memory=300m');
-    expect(run).toContain(`--volume=/tmp/bench-svc-${jobId}.d:/tmp/bench-svc-${jobId}.d`);
+    expect(run).toContain(`--volume=/tmp/bench-svc-tag0001x-${jobId}.d:/tmp/bench-svc-tag0001x-${jobId}.d`);
     // The value goes by name from the environment: never on podman's command line.
     expect(run).toContain('--env=HOSTILE');
     expect(calls).not.toContain('pwned');
-    expect(run.slice(-4, -1)).toEqual([container.image, 'sh', `/tmp/bench-svc-${jobId}.d/.bench-job.sh`]);
+    expect(run.slice(-4, -1)).toEqual([container.image, 'sh', `/tmp/bench-svc-tag0001x-${jobId}.d/.bench-job.sh`]);
     // The kind's commands, as written for the container, unchanged.
-    expect(readFileSync(`/tmp/bench-svc-${jobId}.d/.bench-job.sh`, 'utf8')).toBe('echo "$HOSTILE" > "$D/seen"\nexec sleep 100\n');
+    expect(readFileSync(`/tmp/bench-svc-tag0001x-${jobId}.d/.bench-job.sh`, 'utf8')).toBe('echo "$HOSTILE" > "$D/seen"\nexec sleep 100\n');
 
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
@@ -77,7 +77,7 @@ describe('a service job in a container', () => {
     const after = readFileSync(log, 'utf8').split('--- ').map((c) => c.split('\n').filter(Boolean).slice(1));
     expect(after).toContainEqual(['rm', '-f', '-i', '-t', '2', `bench-svc-${jobId}-tag0001x`]);
     stopFakeRun();
-    rmSync(`/tmp/bench-svc-${jobId}.d`, { recursive: true, force: true });
+    rmSync(`/tmp/bench-svc-tag0001x-${jobId}.d`, { recursive: true, force: true });
     expect(existsSync('/tmp/pwned-bench')).toBe(false);
   }, 30_000);
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderJobScript } from '../../../../src/hpc/services/job-script.js';
+import { jobFiles, jobSbatchArgv, renderJobScript } from '../../../../src/hpc/services/job-script.js';
 import { ClientSchema, ServiceSchema } from '../../../../src/hpc/services/recipe-schema.js';
 import { clientKindFor, CLIENTS, serviceKindFor, SERVICES } from '../../../../src/hpc/services/registry.js';
 
@@ -33,7 +33,7 @@ function runWithFake(render: (dir: string) => string, program: string): { args: 
   writeFileSync(fake, `#!/bin/sh\nprintf '%s\\0' "$@" > ${dir}/args\nprintf '%s\\0' "$VAL_A" "$VAL_B" > ${dir}/env\n`);
   chmodSync(fake, 0o755);
   execFileSync('/bin/sh', ['-c', script], { env: { PATH: `${dir}:/usr/bin:/bin`, SLURM_JOB_ID: `t${process.pid}` }, cwd: dir });
-  rmSync(`/tmp/bench-svc-t${process.pid}.d`, { recursive: true, force: true });
+  rmSync(`/tmp/bench-svc-unit0000-t${process.pid}.d`, { recursive: true, force: true });
   const read = (f: string) => readFileSync(join(dir, f), 'utf8').split('\0').slice(0, -1);
   return { args: read('args'), env: read('env') };
 }
@@ -73,7 +73,7 @@ describe('job scripts', () => {
     for (const s of SERVICES) {
       const render = (dir: string) => {
         const config = { ...recipe('service', s.kind), args: HOSTILE, venv: join(dir, 'venv') };
-        return renderJobScript({ role: 'svc', label: 'test', env: { VAL_A: HOSTILE.join('\n'), VAL_B: "'; echo x" }, body: s.renderScript(config) });
+        return renderJobScript({ role: 'svc', token: 'unit0000', label: 'test', env: { VAL_A: HOSTILE.join('\n'), VAL_B: "'; echo x" }, body: s.renderScript(config) });
       };
       const got = runWithFake(render, programs[s.kind] ?? s.kind);
       expect(got.args.slice(-HOSTILE.length), s.kind).toEqual(HOSTILE);
@@ -82,6 +82,25 @@ describe('job scripts', () => {
   });
 
   it('a job name or environment name that is not a bare word is a bug, never rendered', () => {
-    expect(() => renderJobScript({ role: 'svc', label: 'x', env: { 'A;B': '1' }, body: '' })).toThrow(/environment variable name/);
+    expect(() => renderJobScript({ role: 'svc', token: 'unit0000', label: 'x', env: { 'A;B': '1' }, body: '' })).toThrow(/environment variable name/);
+    expect(() => jobSbatchArgv({ role: 'svc', token: '../x', name: 'bench-svc-x', resources: { cores: 1, memory_mib: 64, time_min: 1 } })).toThrow(/token/);
+  });
+
+  it('keep their files apart by the service\'s token: two clusters numbering jobs from 1 never share a path', () => {
+    // netns clusters share this machine's /tmp and both start at job 1.
+    const a = { svc: jobFiles('svc', 'clustera1', 1), client: jobFiles('client', 'clustera1', 2) };
+    const b = { svc: jobFiles('svc', 'clusterb2', 1), client: jobFiles('client', 'clusterb2', 2) };
+    expect(a.svc).toEqual({ output: '/tmp/bench-svc-clustera1-1.out', dir: '/tmp/bench-svc-clustera1-1.d' });
+    const all = [a.svc, a.client, b.svc, b.client].flatMap((f) => [f.output, f.dir]);
+    expect(new Set(all).size).toBe(all.length);
+    // What sbatch writes (--output) and what the script uses ($D) are the paths bench reads and removes.
+    const resources = { cores: 1, memory_mib: 64, time_min: 1 };
+    expect(jobSbatchArgv({ role: 'client', token: 'clusterb2', name: 'bench-client-x', resources })).toContain('--output=/tmp/bench-client-clusterb2-%j.out');
+    const script = renderJobScript({ role: 'client', token: 'clusterb2', label: 'x', env: {}, body: 'pwd' });
+    const out = execFileSync('/bin/sh', ['-c', script], { env: { PATH: '/usr/bin:/bin', SLURM_JOB_ID: '2' }, encoding: 'utf8' });
+    rmSync(b.client.dir, { recursive: true, force: true });
+    expect(out.trim()).toBe(b.client.dir);
+    // A handle from before tokens still finds its files by job id alone.
+    expect(jobFiles('svc', undefined, 1).output).toBe('/tmp/bench-svc-1.out');
   });
 });

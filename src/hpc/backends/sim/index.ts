@@ -4,7 +4,7 @@
  * scheduler (slurm, flux or kubernetes + volcano).
  */
 import type { Preset } from '../../sim/presets.js';
-import { simulate } from '../../sim/simulate.js';
+import { simulate, type SimSeries } from '../../sim/simulate.js';
 import { schedulerDescriptor } from '../registry.js';
 import type { Cluster, Host, Provider, Scheduler, Topology } from '../types.js';
 
@@ -44,7 +44,12 @@ export const simScheduler: Scheduler = {
     const { policy, warnings } = presetFor(handle.data['config'] as Record<string, unknown>);
     const nodes = handle.cluster.hosts.filter((h) => h.role === 'compute').map((h) => ({ cores: h.cpus, gpus: h.gpus }));
     const r = simulate(jobs, nodes, policy);
-    return { jobs: r.jobs.toArray(), warnings, settings: { policy }, view: { series: r.series, fragmentation: r.fragmentation, backfilled: r.backfilled } };
+    return { jobs: r.jobs.toArray(), warnings, settings: { policy }, view: { series: plainSeries(r.series), fragmentation: r.fragmentation, backfilled: r.backfilled } };
   },
   async stop() {},
 };
+
+/** The series as plain arrays, as series.json holds them (typed arrays would be written as objects). */
+function plainSeries(s: SimSeries): { t: number[]; queued: number[]; busyCores: number[]; busyGpus: number[] } {
+  return { t: Array.from(s.t), queued: Array.from(s.queued), busyCores: Array.from(s.busyCores), busyGpus: Array.from(s.busyGpus) };
+}

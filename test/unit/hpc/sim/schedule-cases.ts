@@ -101,7 +101,7 @@ class NumberHash {
     this.buf[this.n++] = x;
   }
 
-  addAll(xs: readonly number[]): void {
+  addAll(xs: ArrayLike<number> & Iterable<number>): void {
     this.add(xs.length);
     for (const x of xs) this.add(x);
   }

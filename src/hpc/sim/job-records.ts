@@ -3,7 +3,7 @@
  * rather than one object per job: a 100,000-job run's objects are ~10 MB that all survive a
  * scavenge, and making them was a third of an FCFS run's time (the garbage collector and the
  * record loop). When every job started — the common case — the columns are the simulator's own
- * per-job arrays, so returning the records costs one `end` column. Callers that want objects
+ * per-job arrays, so returning the records costs nothing more. Callers that want objects
  * get them one at a time from `at(i)` or by iterating, or all at once from `toArray()`.
  */
 import type { JobRecord, JobSpec, JobState } from '../workload/job.js';
@@ -23,14 +23,16 @@ export class JobRecords implements Iterable<JobRecord> {
 
   /**
    * From the simulator's per-job columns: `started[j]` is 0 (never started), 1 (started) or
-   * 2 (started as a backfill); jobs that never started are left out.
+   * 2 (started as a backfill); `end` is where it ended (start plus the shorter of its runtime
+   * and walltime). Jobs that never started are left out.
    */
-  constructor(jobs: readonly JobSpec[], started: Uint8Array, start: Float64Array, cores: Float64Array, gpus: Float64Array, nodes: Int32Array) {
+  constructor(jobs: readonly JobSpec[], started: Uint8Array, start: Float64Array, end: Float64Array, cores: Float64Array, gpus: Float64Array, nodes: Int32Array) {
     let n = 0;
     for (let j = 0; j < jobs.length; j++) if (started[j] !== 0) n++;
     if (n === jobs.length) {
       this.specs = jobs;
       this.start = start;
+      this.end = end;
       this.cores = cores;
       this.gpus = gpus;
       this.nodes = nodes;
@@ -39,6 +41,7 @@ export class JobRecords implements Iterable<JobRecord> {
     } else {
       const specs: JobSpec[] = [];
       this.start = new Float64Array(n);
+      this.end = new Float64Array(n);
       this.cores = new Float64Array(n);
       this.gpus = new Float64Array(n);
       this.nodes = new Int32Array(n);
@@ -47,6 +50,7 @@ export class JobRecords implements Iterable<JobRecord> {
         if (started[j] === 0) continue;
         specs.push(jobs[j] as JobSpec);
         this.start[i] = start[j] as number;
+        this.end[i] = end[j] as number;
         this.cores[i] = cores[j] as number;
         this.gpus[i] = gpus[j] as number;
         this.nodes[i] = nodes[j] as number;
@@ -56,11 +60,6 @@ export class JobRecords implements Iterable<JobRecord> {
       this.specs = specs;
     }
     this.length = n;
-    this.end = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const spec = this.specs[i] as JobSpec;
-      this.end[i] = (this.start[i] as number) + Math.min(spec.runtime, spec.walltime);
-    }
   }
 
   /** The job of record i (its id, user, submit time and request). */

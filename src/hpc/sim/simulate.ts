@@ -78,10 +78,11 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
   const totalCores = state.totalFreeCores;
   const totalGpus = state.totalFreeGpus;
   const jobs = byArrival(specs);
-  // Per job: 0 not started, 1 started, 2 started as a backfill; and the nodes it got. With the
-  // running set's start, cores and GPUs these become the records' columns once the run is over.
+  // Per job: 0 not started, 1 started, 2 started as a backfill; the nodes it got and when it
+  // ends. With the running set's start, cores and GPUs these are the records' columns.
   const started = new Uint8Array(jobs.length);
   const nodeCount = new Int32Array(jobs.length);
+  const endAt = new Float64Array(jobs.length);
   const ends = new MinHeap();
   const running = new RunningSet(jobs.length, policy.queue === 'easy');
   const series = new SeriesRecorder(2 * jobs.length + 1);
@@ -103,6 +104,7 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     const at = running.add(j, alloc, t, t + spec.walltime);
     projection?.started(j, at, alloc);
     ends.push(end, j);
+    endAt[j] = end;
     order.started(j, t);
     if (isBackfill) backfilled++;
     observer?.onStart?.(spec, alloc, t);
@@ -136,7 +138,7 @@ export function simulate(specs: readonly JobSpec[], nodes: readonly SimNodeSpec[
     fragNow = queue.anyFitsByCount(state.totalFreeCores, state.totalFreeGpus) ? state.totalFreeCores : 0;
     series.add(t, queue.length, totalCores - state.totalFreeCores, totalGpus - state.totalFreeGpus);
   }
-  const done = new JobRecords(jobs, started, running.start, running.cores, running.gpus, nodeCount);
+  const done = new JobRecords(jobs, started, running.start, endAt, running.cores, running.gpus, nodeCount);
   const first = jobs[0]?.submit ?? 0;
   const makespan = done.lastEnd(0) - first;
   return { jobs: done, series: series.finish(), fragmentation: makespan > 0 ? fragArea / (totalCores * makespan) : 0, backfilled };

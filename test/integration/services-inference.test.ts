@@ -3,9 +3,13 @@
  * `report:services ... service=inference client=inference client.concurrency=1,8,32` submits the
  * embedding server's job once, runs three load-generator jobs against it, writes one client.arrow
  * row per request, metrics and the report section; the second invocation runs nothing; nothing is
- * left. Request counts are small (the model runs on CPU). Needs root, iproute2, util-linux,
- * openssh-server, munge, slurm-wlm, curl, python3 and the inference venv .ci/run builds; under
- * CI=true it runs or fails. Its own subnet, so it can run beside the other cluster tests.
+ * left. The recipes' default runtime, podman: service:image and client:image build the kinds'
+ * images once into the project's store (both tests share the project, so the second reuses them),
+ * and the store's event log shows the service job's and every client job's container started and
+ * removed. The host runtime (the .ci/run venv) is covered by services-gc. Request counts are small
+ * (the model runs on CPU). Needs root, iproute2, util-linux, openssh-server, munge, slurm-wlm,
+ * curl, podman + runc + conmon and mmdebstrap (with Debian's mirror and PyPI); under CI=true it
+ * runs or fails. Its own subnet, so it can run beside the other cluster tests.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -15,10 +19,9 @@ import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { tableToClientRows } from '../../src/hpc/services/client-table.js';
 import { REPO } from './engine-project.js';
 import { makeBenchProject, type BenchProject } from '../support/bench-project.js';
-import { INFERENCE_PYTHON } from '../support/inference-venv.js';
 import { NETNS, SLURM, commands, files, gate } from '../support/requirements.js';
 
-const { describe } = gate('inference service netns test', [...NETNS, ...SLURM, ...commands('curl', 'python3'), ...files(join(REPO, 'dist/cli/main.js'), INFERENCE_PYTHON)]);
+const { describe } = gate('inference service netns test', [...NETNS, ...SLURM, ...commands('curl', 'podman', 'runc', 'conmon', 'mmdebstrap'), ...files(join(REPO, 'dist/cli/main.js'))]);
 
 const BRIDGE = 'bsvi';
 const ARGS = [
@@ -29,6 +32,20 @@ const ARGS = [
 ];
 
 let project: BenchProject;
+
+/** podman on the test project's store. */
+function podman(...argv: string[]): string {
+  const store = join(project.dir, 'cache', 'podman');
+  const r = spawnSync('podman', argv, { encoding: 'utf8', env: { ...process.env, CONTAINERS_CONF: join(store, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(store, 'storage.conf') } });
+  if (r.status !== 0) throw new Error(`podman ${argv.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The store's podman event log (events_logger = file): which containers started and were removed. */
+function containerEvents(): { Name?: string; Status?: string }[] {
+  const file = join(project.dir, 'cache', 'podman', 'events.log');
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { Name?: string; Status?: string }) : [];
+}
 const bench = (argv: string[]) => project.bench(argv);
 const lastRunEvents = () => project.lastRunEvents();
 
@@ -44,10 +61,10 @@ function leftovers(): string[] {
     try {
       const cwd = readlinkSync(`/proc/${pid}/cwd`);
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (/^\/tmp\/bench-(svc|client)-\d+\.d/.test(cwd) && /(server|loadgen)\.py/.test(cmd)) out.push(`${pid} ${cmd.replace(/\0/g, ' ')}`);
+      if (/^\/tmp\/bench-(svc|client)-(?:[a-z0-9]+-)?\d+\.d/.test(cwd) && /(server|loadgen)\.py/.test(cmd)) out.push(`${pid} ${cmd.replace(/\0/g, ' ')}`);
     } catch { /* gone meanwhile */ }
   }
-  for (const f of readdirSync('/tmp').filter((n) => /^bench-(svc|client)-\d+\.d$/.test(n))) if (ours(join('/tmp', f))) out.push(`/tmp/${f}`);
+  for (const f of readdirSync('/tmp').filter((n) => /^bench-(svc|client)-(?:[a-z0-9]+-)?\d+\.d$/.test(n))) if (ours(join('/tmp', f))) out.push(`/tmp/${f}`);
   return out;
 }
 
@@ -57,10 +74,13 @@ describe('inference service and client as SLURM jobs on netns', () => {
   });
 
   afterAll(async () => {
-    await project?.remove();
-  }, 120_000);
+    if (!project) return;
+    // Only after a failure is there a container to remove; the store goes with the project.
+    if (existsSync(join(project.dir, 'cache', 'podman', 'storage.conf'))) try { podman('rm', '-a', '-f', '-t', '0'); } catch { /* reported by the test */ }
+    await project.remove();
+  }, 180_000);
 
-  it('one server job, three load-generator jobs at concurrency 1, 8, 32, per-request rows, a report section; the rerun runs nothing; nothing left', async () => {
+  it('one server job, three load-generator jobs at concurrency 1, 8, 32, all in containers, per-request rows, a report section; the rerun runs nothing; nothing left', async () => {
     const first = bench(ARGS);
     expect(first.status, first.output).toBe(0);
     expect(lastRunEvents().filter((e) => e.kind === 'resource-up' && e.taskId?.startsWith('service:deploy'))).toHaveLength(1);
@@ -71,8 +91,10 @@ describe('inference service and client as SLURM jobs on netns', () => {
     const clientJobs = new Set<number>();
     const concurrencies: number[] = [];
     for (const r of runs) {
-      const run = JSON.parse(readFileSync(join(runsDir, r, 'run.json'), 'utf8')) as { service_job: number; client_job: number; concurrency: number; client: string; granularity: string };
+      const run = JSON.parse(readFileSync(join(runsDir, r, 'run.json'), 'utf8')) as { service_job: number; client_job: number; concurrency: number; client: string; granularity: string; runtime: string; image: string };
       expect(run.client).toBe('inference');
+      expect(run.runtime).toBe('podman');
+      expect(run.image).toMatch(/^localhost\/bench-services:[0-9a-f]{16}$/);
       expect(run.granularity).toBe('request');
       serviceJobs.add(run.service_job);
       clientJobs.add(run.client_job);
@@ -93,6 +115,13 @@ describe('inference service and client as SLURM jobs on netns', () => {
     expect(serviceJobs.size).toBe(1);
     expect(clientJobs.size).toBe(3);
     expect(concurrencies.sort((a, b) => a - b)).toEqual([1, 8, 32]);
+    // The server and every load generator really ran in containers: each job's own, started and removed.
+    const ev = containerEvents();
+    for (const name of [`bench-svc-${[...serviceJobs][0]}-`, ...[...clientJobs].map((j) => `bench-client-${j}-`)]) {
+      for (const status of ['start', 'remove']) expect(ev.some((e) => e.Status === status && e.Name?.startsWith(name)), `${status} of ${name}*`).toBe(true);
+    }
+    // Two images: the server's (python3 + the pinned packages) and the load generator's (python3).
+    expect(podman('images', '--format', '{{.Repository}}:{{.Tag}}').trim().split('\n')).toHaveLength(2);
     const html = readFileSync(join(project.dir, 'results', 'services.html'), 'utf8');
     expect(html).toContain('<h2>inference <small>(client inference)</small></h2>');
     for (const c of [1, 8, 32]) expect(html).toContain(`>c=${c}</text>`);
@@ -105,8 +134,9 @@ describe('inference service and client as SLURM jobs on netns', () => {
     expect(second.output).toMatch(/done: 0 ran/);
     expect(lastRunEvents().filter((e) => e.kind === 'resource-up')).toHaveLength(0);
     expect(leftovers()).toEqual([]);
+    expect(podman('ps', '-a', '--format', '{{.Names}}').trim()).toBe('');
     expect(spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout).not.toContain(BRIDGE);
-  }, 600_000);
+  }, 1_200_000);
 
   it('report:pareto of a sweep that deployed the service has a services section (client runs reused); a sweep without services has none', () => {
     const workload = ['workload=short', 'workload.jobs=2'];

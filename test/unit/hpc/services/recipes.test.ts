@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { jobFiles, jobSbatchArgv, renderJobScript } from '../../../../src/hpc/services/job-script.js';
+import { clientFilesGlob, jobFiles, jobSbatchArgv, renderJobScript } from '../../../../src/hpc/services/job-script.js';
 import { ClientSchema, ServiceSchema } from '../../../../src/hpc/services/recipe-schema.js';
 import { clientKindFor, CLIENTS, serviceKindFor, SERVICES } from '../../../../src/hpc/services/registry.js';
 
@@ -68,11 +68,12 @@ describe('recipes in conf/', () => {
 
 describe('job scripts', () => {
   it('pass hostile recipe args and env values to the service in a real shell as single, unchanged words', () => {
-    // The inference service runs its venv's python (a path in the recipe), the others a program on PATH.
+    // On the host (container.test.ts covers podman): the inference service runs its venv's python
+    // (a path in the recipe), the others a program on PATH.
     const programs: Record<string, string> = { redis: 'redis-server', nginx: 'nginx', inference: 'venv/bin/python' };
     for (const s of SERVICES) {
       const render = (dir: string) => {
-        const config = { ...recipe('service', s.kind), args: HOSTILE, venv: join(dir, 'venv') };
+        const config = { ...recipe('service', s.kind), runtime: 'host', args: HOSTILE, venv: join(dir, 'venv') };
         return renderJobScript({ role: 'svc', token: 'unit0000', label: 'test', env: { VAL_A: HOSTILE.join('\n'), VAL_B: "'; echo x" }, body: s.renderScript(config) });
       };
       const got = runWithFake(render, programs[s.kind] ?? s.kind);
@@ -100,6 +101,8 @@ describe('job scripts', () => {
     const out = execFileSync('/bin/sh', ['-c', script], { env: { PATH: '/usr/bin:/bin', SLURM_JOB_ID: '2' }, encoding: 'utf8' });
     rmSync(b.client.dir, { recursive: true, force: true });
     expect(out.trim()).toBe(b.client.dir);
+    // The service's teardown removes its clients' files by a glob of its token alone.
+    expect(clientFilesGlob('clusterb2')).toBe('/tmp/bench-client-clusterb2-*');
     // A handle from before tokens still finds its files by job id alone.
     expect(jobFiles('svc', undefined, 1).output).toBe('/tmp/bench-svc-1.out');
   });

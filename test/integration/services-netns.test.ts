@@ -10,7 +10,7 @@
  * slurm-wlm, redis-server, redis-tools, nginx-light, wrk and curl; under CI=true it runs or fails.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -49,18 +49,40 @@ function lastRunEvents(): Event[] {
   return readFileSync(join(logs, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
 }
 
-/** Processes whose working directory is a service or client job's scratch dir. */
+/**
+ * The tokens in this project's job file names, from its run logs (each job's submission names its
+ * output file): other cluster tests beside this one number their jobs from 1 too and share /tmp.
+ */
+function ourTokens(): Set<string> {
+  const logs = join(dir, 'cache', 'logs');
+  const text = existsSync(logs) ? readdirSync(logs).map((f) => readFileSync(join(logs, f), 'utf8')).join('\n') : '';
+  return new Set([...text.matchAll(/\/tmp\/bench-(?:svc|client)-([a-z0-9]+)-\d+\.out/g)].map((m) => m[1] as string));
+}
+
+/** This project's job files or scratch dirs in /tmp (`bench-<role>-<token>-<job id>`). */
+function ours(name: string, tokens: Set<string>): boolean {
+  const m = /^bench-(?:svc|client)-([a-z0-9]+)-\d+\.(?:out|d)$/.exec(name);
+  return m !== null && tokens.has(m[1] as string);
+}
+
+/** Processes whose working directory is one of this project's job scratch dirs. */
 function jobProcesses(): string[] {
+  const tokens = ourTokens();
   const out: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      if (/^\/tmp\/bench-(svc|client)-(?:[a-z0-9]+-)?\d+\.d/.test(readlinkSync(`/proc/${pid}/cwd`))) out.push(`${pid} ${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}`);
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd.startsWith('/tmp/') && ours(cwd.slice(5).split('/')[0] ?? '', tokens)) out.push(`${pid} ${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}`);
     } catch { /* gone meanwhile */ }
   }
   return out;
 }
 
-const jobFilesLeft = () => readdirSync('/tmp').filter((f) => /^bench-(svc|client)-(?:[a-z0-9]+-)?\d+\.(out|d)$/.test(f));
+const jobFilesLeft = () => {
+  const tokens = ourTokens();
+  expect(tokens.size).toBeGreaterThan(0);
+  return readdirSync('/tmp').filter((f) => ours(f, tokens));
+};
 
 describe('services and clients as SLURM jobs on netns', () => {
   beforeAll(() => {

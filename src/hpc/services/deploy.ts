@@ -11,11 +11,11 @@ import { SshPool } from '../remote/ssh-pool.js';
 import type { ClientRow } from './client-row.js';
 import { newContainerTag, removeOwnedContainersArgv, type ContainerRun } from './container-run.js';
 import { containerStore } from './container-store.js';
-import { jobSbatchArgv, renderJobScript, serviceJobName, type JobRole } from './job-script.js';
+import { jobFiles, jobSbatchArgv, renderJobScript, serviceJobName, type JobRole } from './job-script.js';
 import { runtimeOf, type Endpoint, type Runtime } from './kind.js';
 import type { Resources } from './recipe-fields.js';
 import { clientKindFor, serviceKindFor } from './registry.js';
-import { cancelJob, hostOfNode, jobStatus, readJobOutput, removeJobFiles, ServiceJobError, submitJob, waitForJob } from './slurm-job.js';
+import { cancelJob, hostOfNode, jobStatus, readJobOutput, removeClientFiles, removeJobFiles, ServiceJobError, submitJob, waitForJob } from './slurm-job.js';
 import { runHealthCheck } from './health.js';
 
 /** A deployed service, as the resource ledger keeps it (JSON). */
@@ -91,7 +91,7 @@ export async function deployService(cluster: Cluster, recipe: Recipe & { name: s
   return withRemote(cluster, ctx, async (remote) => {
     const t0 = Date.now();
     const jobId = await submitJob(remote, jobSbatchArgv({ role: 'svc', token: tag, name: serviceJobName('svc', recipe.name), resources: recipe.resources }), script);
-    ctx.log.info(`service ${recipe.name}: SLURM job ${jobId} submitted`);
+    ctx.log.info(`service ${recipe.name}: SLURM job ${jobId} submitted (output in ${jobFiles('svc', tag, jobId).output} on its node)`);
     let host: Host | undefined;
     try {
       const deadline = t0 + recipe.health.timeout_s * 1000;
@@ -121,7 +121,7 @@ export async function deployService(cluster: Cluster, recipe: Recipe & { name: s
   });
 }
 
-/** Cancels the service's own job (no other) and removes its files on its node. */
+/** Cancels the service's own job (no other) and removes its files on its node, and its clients'. */
 export async function undeployService(handle: ServiceHandle, ctx: BackendContext): Promise<void> {
   await withRemote(handle.cluster, ctx, async (remote) => {
     await cancelJob(remote, handle.jobId);
@@ -129,6 +129,8 @@ export async function undeployService(handle: ServiceHandle, ctx: BackendContext
     // The job's TERM trap removes its container; this also takes any a killed job left, and clients'.
     await removeContainers(remote, host, handle.image, handle.tag);
     if (host) await removeJobFiles(remote, host, 'svc', handle.tag, handle.jobId);
+    // And what client jobs of this service a killed run left (their names carry its tag).
+    if (handle.tag) await removeClientFiles(remote, handle.tag);
   }, new AbortController().signal);
   ctx.log.info(`service ${handle.recipe}: SLURM job ${handle.jobId} cancelled`);
 }
@@ -171,7 +173,7 @@ export async function runClient(handle: ServiceHandle, recipe: Recipe & { timeou
   return withRemote(handle.cluster, ctx, async (remote) => {
     await serviceAlive(remote, handle, 'before the client started');
     const jobId = await submitJob(remote, jobSbatchArgv({ role: 'client', token, name: serviceJobName('client', handle.recipe), resources: recipe.resources }), script);
-    ctx.log.info(`client ${kind.kind}: SLURM job ${jobId} submitted (concurrency ${recipe.concurrency})`);
+    ctx.log.info(`client ${kind.kind}: SLURM job ${jobId} submitted (concurrency ${recipe.concurrency}, output in ${jobFiles('client', token, jobId).output} on its node)`);
     let node = '';
     try {
       // Queue time counts against the recipe's SLURM limit, the run itself against timeout_s.

@@ -37,6 +37,11 @@ export function jobFiles(role: JobRole, token: string | undefined, jobId: number
   return { output: `${stem}${jobId}.out`, dir: `${stem}${jobId}.d` };
 }
 
+/** A shell glob of every client job's files of the service with this token (the token is a bare word). */
+export function clientFilesGlob(token: string): string {
+  return `${jobStem('client', token)}*`;
+}
+
 /**
  * The batch script: a scratch dir in `$D` as the working directory, the recipe's environment
  * (names validated, values quoted), then the kind's commands, on the node itself or, with

@@ -7,7 +7,7 @@ import type { Host } from '../backends/types.js';
 import { isNeverRunsReason, isTerminalState, parseSqueueLines, SQUEUE_ARGV } from '../backends/slurm/squeue.js';
 import { parseSbatchJobId } from '../backends/slurm/sbatch.js';
 import { pause, type Remote } from '../remote/remote.js';
-import { jobFiles, type JobRole } from './job-script.js';
+import { clientFilesGlob, jobFiles, type JobRole } from './job-script.js';
 import { ownerComment, recordServiceCluster } from './job-owner.js';
 
 export interface JobStatus {
@@ -81,4 +81,14 @@ export async function readJobOutput(remote: Remote, host: Host, role: JobRole, t
 export async function removeJobFiles(remote: Remote, host: Host, role: JobRole, token: string | undefined, id: number): Promise<void> {
   const { output, dir } = jobFiles(role, token, id);
   await remote.exec(host, ['rm', '-rf', output, dir], 30_000);
+}
+
+/**
+ * Removes the files of every client job of the service with this token on each compute host: a
+ * client job killed with its run (kill -9) leaves its own, and only the service's teardown is left
+ * to know them.
+ */
+export async function removeClientFiles(remote: Remote, token: string): Promise<void> {
+  const glob = clientFilesGlob(token);
+  await Promise.all(remote.computes.map((h) => remote.exec(h, ['sh', '-c', `rm -rf ${glob}`], 30_000)));
 }

@@ -8,7 +8,7 @@
  * directory, sbatch, collection) from the executor's summary line. Then a model of a large sweep
  * on a large cluster from those figures and a measured SQLite commit rate.
  * Needs root, iproute2, openssh-server, munge and slurm-wlm, and `npm run build` first.
- * Usage: npm run bench:executor [-- --points=100,500 --runs=1 --window=200 --summary=<line> --sftp-summary=<line of an SFTP run>]
+ * Usage: npm run bench:executor [-- --points=100,500 --runs=1 --window=200 --batch=8 --summary=<line> --sftp-summary=<line of an SFTP run>]
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -27,6 +27,8 @@ function arg(name: string, dflt: string): string {
 const pointCounts = arg('points', '100').split(',').map(Number).filter((n) => n > 0);
 const runs = Math.max(1, Number(arg('runs', '1')) || 1);
 const windowMs = arg('window', '');
+/** executor.batch_max: tasks per array element (one Node process) at most; 1 gives a process per task. */
+const batchMax = arg('batch', '');
 /** An executor summary line from an earlier run: skip the sweeps and model from it. */
 const givenSummary = arg('summary', '');
 /** The summary line of a run over SFTP (executor.provider=ssh, no shared_dir): its measured transfer costs enter the model. */
@@ -74,14 +76,16 @@ function bench(dir: string, args: string[]): Promise<{ seconds: number; out: str
   });
 }
 
-interface Summary { tasks: number; arrays: number; upS: number; stagingS: number; jobDirMs: number; sbatchMs: number; collectMs: number; inSlurmS: number }
+interface Summary { tasks: number; arrays: number; elements: number; upS: number; stagingS: number; jobDirMs: number; sbatchMs: number; collectMs: number; inSlurmS: number }
 
 /** The executor's summary line (slurm-executor.ts) as numbers. */
 function parseSummary(out: string): Summary {
   const m = /(\d+) tasks in (\d+) job arrays; cluster up ([\d.]+) s, staging ([\d.]+) s; per task: job dir ([\d.]+) ms, sbatch ([\d.]+) ms, collection ([\d.]+) ms; submitted to ended ([\d.]+) s/.exec(out);
   if (!m) throw new Error(`no executor summary line in the output:\n${out.split('\n').slice(-20).join('\n')}`);
   const n = m.slice(1).map(Number);
-  return { tasks: n[0] ?? 0, arrays: n[1] ?? 0, upS: n[2] ?? 0, stagingS: n[3] ?? 0, jobDirMs: n[4] ?? 0, sbatchMs: n[5] ?? 0, collectMs: n[6] ?? 0, inSlurmS: n[7] ?? 0 };
+  // Array elements (one Node process each) are counted since elements run several tasks; before, one per task.
+  const elements = Number(/(\d+) array elements/.exec(out)?.[1] ?? n[0] ?? 0);
+  return { tasks: n[0] ?? 0, arrays: n[1] ?? 0, elements, upS: n[2] ?? 0, stagingS: n[3] ?? 0, jobDirMs: n[4] ?? 0, sbatchMs: n[5] ?? 0, collectMs: n[6] ?? 0, inSlurmS: n[7] ?? 0 };
 }
 
 interface Sample { localS: number; slurmS: number; s: Summary }
@@ -95,10 +99,10 @@ async function sample(points: number, i: number): Promise<Sample> {
   try {
     const l = await bench(local, sweep);
     const exec = ['executor=slurm', 'executor.provider=netns', 'executor.hosts=3', 'executor.subnet=10.95.0.0/24', 'executor.bridge=bxbe0',
-      ...(windowMs ? [`executor.array_window_ms=${windowMs}`] : [])];
+      ...(windowMs ? [`executor.array_window_ms=${windowMs}`] : []), ...(batchMax ? [`executor.batch_max=${batchMax}`] : [])];
     const r = await bench(remote, [...sweep, ...exec]);
     const s = parseSummary(r.out);
-    console.log(`  run ${i + 1}: local ${l.seconds.toFixed(1)} s, SLURM ${r.seconds.toFixed(1)} s, ${s.tasks} tasks in ${s.arrays} arrays (load ${loadavg()[0]?.toFixed(1)})`);
+    console.log(`  run ${i + 1}: local ${l.seconds.toFixed(1)} s, SLURM ${r.seconds.toFixed(1)} s, ${s.tasks} tasks in ${s.arrays} arrays, ${s.elements} processes (load ${loadavg()[0]?.toFixed(1)})`);
     return { localS: l.seconds, slurmS: r.seconds, s };
   } finally {
     await cleanupNetnsLeftovers({ state_dir: join(remote, 'cache', 'netns') }).catch(() => 0);
@@ -180,7 +184,7 @@ async function main(): Promise<void> {
     console.log(`  overhead per task (SLURM wall − local wall) / tasks: ${((slurmS - localS) / n).toFixed(3)} s (goal ≤ 0.2 s at 1,000 tasks)`);
     console.log(`  coordinator per task (medians): staging ${((med((x) => x.s.stagingS) * 1000) / n).toFixed(1)} ms (${med((x) => x.s.stagingS).toFixed(1)} s once), ` +
       `job dir ${med((x) => x.s.jobDirMs).toFixed(1)} ms, sbatch ${med((x) => x.s.sbatchMs).toFixed(1)} ms, collection ${med((x) => x.s.collectMs).toFixed(1)} ms; ` +
-      `${(n / Math.max(1, med((x) => x.s.arrays))).toFixed(1)} tasks per array; cluster up ${med((x) => x.s.upS).toFixed(1)} s; submitted→ended ${med((x) => x.s.inSlurmS).toFixed(1)} s median`);
+      `${(n / Math.max(1, med((x) => x.s.arrays))).toFixed(1)} tasks per array, ${(n / Math.max(1, med((x) => x.s.elements))).toFixed(1)} per process; cluster up ${med((x) => x.s.upS).toFixed(1)} s; submitted→ended ${med((x) => x.s.inSlurmS).toFixed(1)} s median`);
     last = samples[samples.length - 1]?.s;
   }
   const commits = sqliteCommitRate();

@@ -29,6 +29,8 @@ export const SlurmExecutorSchema = closedObject({
   max_in_flight: opt(positive),
   array_max: opt(positive),
   array_window_ms: opt(z.number().nonnegative()),
+  /** Tasks one array element runs in one process, at most (1: a process per task). */
+  batch_max: opt(z.number().int().positive()),
   shared_dir: opt(z.string().min(1).nullable()),
   remote_cache_dir: opt(z.string().min(1).nullable()),
 });

@@ -6,6 +6,13 @@
  * squeue, asked less often, finds jobs that ended without writing it (time limit, cancelled).
  * Jobs are submitted with `--requeue`: a job whose node is lost goes back to the queue and
  * runs again from a clean result area (the batch script clears it), not as a failure.
+ *
+ * An array element may run several tasks in one Node process (`el-<n>.list`, `bench exec-task`
+ * runs them in order): starting Node and loading `bench` costs more than a simulator task, and
+ * when more tasks are ready than the cluster has free CPUs, the extra elements would only wait
+ * in SLURM's queue. So an array of n tasks gets min(n, free) elements (free: the cluster's CPUs
+ * from sinfo, less the elements of ours still running), at most `batchMax` tasks each. Every task
+ * keeps its own job directory and `exit` file, so collection, adoption and failures stay per task.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -54,6 +61,8 @@ export interface JobQueueOptions {
   account?: string | null | undefined;
   arrayMax: number;
   arrayWindowMs: number;
+  /** Tasks one array element runs in one process, at most (1: one task per element). */
+  batchMax: number;
   log: Logger;
 }
 
@@ -71,10 +80,12 @@ export class JobQueue {
   private lastSqueue = 0;
   private batches = 0;
   private closed = false;
+  /** The cluster's CPUs (sinfo, asked once); null when it did not say: then one task per element. */
+  private clusterCpus: Promise<number | null> | undefined;
   /** The sbatch calls under way; what becomes ready meanwhile waits for them and goes out as one array. */
   private submitting: Promise<void> | undefined;
   /** What submission cost: sbatch calls (one per array), tasks submitted, ms spent in sbatch. */
-  readonly stats = { arrays: 0, tasks: 0, sbatchMs: 0, pushMs: 0, pollMs: 0 };
+  readonly stats = { arrays: 0, elements: 0, tasks: 0, sbatchMs: 0, pushMs: 0, pollMs: 0 };
 
   constructor(private readonly o: JobQueueOptions) {}
 
@@ -115,8 +126,10 @@ export class JobQueue {
 
   private async cancel(e: Entry): Promise<void> {
     this.pending = this.pending.filter((p) => p !== e);
-    if (e.slurmId) await this.o.remote.exec(this.o.remote.head, ['scancel', e.slurmId]).catch(() => undefined);
     e.resolve({ kind: 'cancelled' });
+    // An element running other tasks still wanted goes on; the last of its tasks cancelled stops it.
+    const shared = [...this.live].some((o) => o.slurmId === e.slurmId);
+    if (e.slurmId && !shared) await this.o.remote.exec(this.o.remote.head, ['scancel', e.slurmId]).catch(() => undefined);
   }
 
   private flushSoon(ms: number): void {
@@ -153,15 +166,33 @@ export class JobQueue {
     await Promise.all(arrays.map((g) => this.submitArray(g)));
   }
 
+  /** Tasks per array element: as many elements as free CPUs take (at least one), at most batchMax tasks each. */
+  private async perElement(n: number, cpus: number): Promise<number> {
+    if (this.o.batchMax <= 1 || n <= 1) return 1;
+    // %C is allocated/idle/other/total CPUs per partition; the largest stands for where jobs go.
+    this.clusterCpus ??= this.o.remote.exec(this.o.remote.head, ['sinfo', '-h', '-o', '%C', ...(this.o.partition ? ['-p', this.o.partition] : [])])
+      .then((r) => (r.code === 0 ? Math.max(0, ...r.stdout.split('\n').map((l) => Number(l.trim().split('/')[3]) || 0)) || null : null))
+      .catch(() => null);
+    const total = await this.clusterCpus;
+    if (total === null) return 1;
+    const running = new Set([...this.live].map((e) => e.slurmId)).size;
+    const free = Math.max(1, Math.floor(total / cpus) - running);
+    return Math.min(this.o.batchMax, Math.ceil(n / free));
+  }
+
   private async submitArray(entries: Entry[]): Promise<void> {
     const first = entries[0];
     if (!first || this.closed) return;
+    const per = await this.perElement(entries.length, first.cpus);
+    const elements: Entry[][] = [];
+    for (let i = 0; i < entries.length; i += per) elements.push(entries.slice(i, i + per));
     const dir = join(this.o.batchDir, `b${process.pid}-${Date.now()}-${this.batches++}`);
     const files = this.o.files;
     const on = (p: string): string => files.toCluster(p);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'dirs'), entries.map((e) => `${on(e.dir)}\n`).join(''));
-    writeFileSync(join(dir, 'job.sh'), batchScript(on(join(dir, 'dirs')), this.o.bench, files.kind === 'sftp'), { mode: 0o755 });
+    elements.forEach((el, i) => writeFileSync(join(dir, `el-${i}.list`), el.map((e) => `${on(e.dir)}\n`).join('')));
+    writeFileSync(join(dir, 'job.sh'), batchScript(on(dir), this.o.bench, files.kind === 'sftp'), { mode: 0o755 });
     const t0 = Date.now();
     try {
       await files.push([dir, ...entries.map((e) => e.dir)]);
@@ -173,9 +204,10 @@ export class JobQueue {
     const argv = [
       'sbatch', '--parsable', '--requeue', `--job-name=bench-x-${first.digest.slice(0, 16)}`,
       `--comment=${arrayComment(dir, entries.map((e) => e.digest))}`,
-      `--array=0-${entries.length - 1}`, `--cpus-per-task=${first.cpus}`, `--chdir=${on(dir)}`, `--output=${on(dir)}/slurm-%A_%a.out`,
+      `--array=0-${elements.length - 1}`, `--cpus-per-task=${first.cpus}`, `--chdir=${on(dir)}`, `--output=${on(dir)}/slurm-%A_%a.out`,
       ...(first.memoryMiB !== undefined ? [`--mem=${first.memoryMiB}M`] : []),
-      ...(first.minutes !== undefined ? [`--time=${first.minutes}`] : []),
+      // The element's tasks run one after another: its limit is theirs summed.
+      ...(first.minutes !== undefined ? [`--time=${first.minutes * per}`] : []),
       ...(this.o.partition ? [`--partition=${this.o.partition}`] : []), ...(this.o.account ? [`--account=${this.o.account}`] : []),
       on(join(dir, 'job.sh')),
     ];
@@ -187,14 +219,17 @@ export class JobQueue {
       for (const e of entries) e.resolve({ kind: 'rejected', message: `sbatch failed (exit ${String(r.code)}): ${r.stderr.trim() || r.stdout.trim()}` });
       return;
     }
-    this.o.log.debug(`executor: SLURM job array ${id} (${entries.length} tasks)`);
+    this.o.log.debug(`executor: SLURM job array ${id} (${entries.length} tasks in ${elements.length} elements)`);
     this.stats.arrays++;
+    this.stats.elements += elements.length;
     this.stats.tasks += entries.length;
-    entries.forEach((e, i) => {
-      e.slurmId = `${id}_${i}`;
-      // A coordinator killed from here on leaves the job findable by the next one.
-      writeFileSync(join(e.dir, JOB_FILES.slurmId), e.slurmId);
-      this.live.add(e);
+    elements.forEach((el, i) => {
+      for (const e of el) {
+        e.slurmId = `${id}_${i}`;
+        // A coordinator killed from here on leaves the job findable by the next one.
+        writeFileSync(join(e.dir, JOB_FILES.slurmId), e.slurmId);
+        this.live.add(e);
+      }
     });
     this.pollSoon();
   }
@@ -257,23 +292,30 @@ export function arrayComment(batchDir: string, digests: string[], owner = ownerT
 const COMMENT_MAX = 1000;
 
 /**
- * The array's batch script: the element's job directory is line SLURM_ARRAY_TASK_ID + 1 of `dirs`.
- * With `pack` (files over SFTP) the job also packs what the coordinator takes back into
- * `results.tar` before it writes `exit`, so collecting it is one download, not a remote tar first.
+ * The array's batch script: element n runs `bench exec-task <batch dir>/el-<n>.list`, which runs
+ * each job directory on the list and writes its `exit` when that task is done (with `pack`, files
+ * over SFTP, after packing its results into `results.tar`, so collecting is one download). A
+ * directory the process left without `exit` (it crashed, was killed, or the element was
+ * cancelled) gets the element's status and stderr here, and no manifest: it failed.
  */
-export function batchScript(dirsFile: string, bench: string[], pack = false): string {
+export function batchScript(batchDir: string, bench: string[], pack = false): string {
   const cmd = bench.map(shellQuote).join(' ');
   const results = RESULT_FILES.join(' ');
   return [
     '#!/bin/sh',
-    `d=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${shellQuote(dirsFile)})`,
-    // A requeued job (its node was lost) starts again from nothing the first attempt left.
-    `rm -rf "$d/${JOB_FILES.out}" "$d/${JOB_FILES.log}" "$d/${JOB_FILES.error}" "$d/${JOB_FILES.manifest}" "$d/${JOB_FILES.exit}" "$d/${JOB_FILES.results}"`,
-    `${cmd} exec-task "$d/${JOB_FILES.spec}" >"$d/${JOB_FILES.stdout}" 2>"$d/${JOB_FILES.stderr}"`,
-    'rc=$?',
-    ...(pack ? [`(cd "$d" && f= && for p in ${results}; do if [ -e "$p" ]; then f="$f $p"; fi; done && tar -cf ${JOB_FILES.results}.tmp $f && mv ${JOB_FILES.results}.tmp ${JOB_FILES.results})`] : []),
-    `printf '%s %s\\n' "$rc" "$(hostname)" >"$d/${JOB_FILES.exit}.tmp" && mv "$d/${JOB_FILES.exit}.tmp" "$d/${JOB_FILES.exit}"`,
-    'exit "$rc"',
+    `l=${shellQuote(batchDir)}/el-$SLURM_ARRAY_TASK_ID.list`,
+    `${pack ? 'BENCH_EXEC_PACK=1 ' : ''}${cmd} exec-task "$l" >"$l.stdout" 2>"$l.stderr"`,
+    'st=$?',
+    // A task left without its exit file did not finish, whatever the process's status.
+    'rc=$st && [ "$rc" = 0 ] && rc=1',
+    'while IFS= read -r d; do',
+    `  [ -e "$d/${JOB_FILES.exit}" ] && continue`,
+    `  rm -f "$d/${JOB_FILES.manifest}"`,
+    `  cat "$l.stderr" >>"$d/${JOB_FILES.stderr}"`,
+    ...(pack ? [`  (cd "$d" && f= && for p in ${results}; do if [ -e "$p" ]; then f="$f $p"; fi; done && tar -cf ${JOB_FILES.results}.tmp $f && mv ${JOB_FILES.results}.tmp ${JOB_FILES.results})`] : []),
+    `  printf '%s %s\\n' "$rc" "$(hostname)" >"$d/${JOB_FILES.exit}.tmp" && mv "$d/${JOB_FILES.exit}.tmp" "$d/${JOB_FILES.exit}"`,
+    `done <"$l"`,
+    'exit "$st"',
     '',
   ].join('\n');
 }

@@ -112,7 +112,8 @@ export class SlurmExecutor implements Executor {
     const median = sorted.length ? (sorted[Math.floor(sorted.length / 2)] as number) / 1000 : 0;
     return `${q.tasks} tasks in ${q.arrays} job arrays; cluster up ${(t.bringUp / 1000).toFixed(1)} s, staging ${(t.staging / 1000).toFixed(1)} s; ` +
       `per task: job dir ${per(t.prepare)}, sbatch ${per(q.sbatchMs)}, collection ${per(t.collect)}; submitted to ended ${median.toFixed(1)} s (median); ` +
-      `files ${files.kind}: sending ${per(q.pushMs)}, exit polls ${(q.pollMs / 1000).toFixed(1)} s${files.kind === 'sftp' ? `, ${mib(files.bytes.up)} up, ${mib(files.bytes.down)} down` : ''}`;
+      `files ${files.kind}: sending ${per(q.pushMs)}, exit polls ${(q.pollMs / 1000).toFixed(1)} s${files.kind === 'sftp' ? `, ${mib(files.bytes.up)} up, ${mib(files.bytes.down)} down` : ''}; ` +
+      `${q.elements} array elements (one process each)`;
   }
 
   private open(): Promise<Session> {
@@ -131,7 +132,8 @@ export class SlurmExecutor implements Executor {
         o.log.info(`project ${staged.copied ? 'staged' : 'already staged'} at ${staged.project} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
         const queue = new JobQueue({
           remote: cluster.remote, files: cluster.files, bench: [cluster.node, join(staged.lib, 'bin', 'bench.js')], batchDir: join(cluster.files.localRoot, 'batches'),
-          partition: o.config.partition, account: o.config.account, arrayMax: o.config.array_max ?? 100, arrayWindowMs: o.config.array_window_ms ?? 200, log: o.log,
+          partition: o.config.partition, account: o.config.account, arrayMax: o.config.array_max ?? 100, arrayWindowMs: o.config.array_window_ms ?? 200,
+          batchMax: o.config.batch_max ?? 8, log: o.log,
         });
         return { cluster, staged, queue };
       } catch (e) {

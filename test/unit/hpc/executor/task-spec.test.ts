@@ -33,18 +33,23 @@ describe('output manifests', () => {
 });
 
 describe('batchScript', () => {
-  it('runs exec-task on the array element\'s line of the dirs file and records its exit status and host', () => {
-    const s = batchScript('/shared/b1/dirs', ['/usr/bin/node', '/stage/lib/x/bin/bench.js']);
-    expect(s).toContain(`d=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" /shared/b1/dirs)`);
-    expect(s).toContain(`/usr/bin/node /stage/lib/x/bin/bench.js exec-task "$d/spec.json" >"$d/stdout" 2>"$d/stderr"`);
-    expect(s).toMatch(/mv "\$d\/exit\.tmp" "\$d\/exit"/);
+  it('runs exec-task on the array element\'s list in one process and gives a task it left unfinished the element\'s status', () => {
+    const s = batchScript('/shared/b1', ['/usr/bin/node', '/stage/lib/x/bin/bench.js']);
+    expect(s).toContain('l=/shared/b1/el-$SLURM_ARRAY_TASK_ID.list');
+    expect(s).toContain(`/usr/bin/node /stage/lib/x/bin/bench.js exec-task "$l" >"$l.stdout" 2>"$l.stderr"`);
+    // Only directories without an exit file get one here, with no manifest and the element's stderr.
+    expect(s).toContain('[ -e "$d/exit" ] && continue');
+    expect(s.indexOf('rm -f "$d/manifest.json"')).toBeLessThan(s.indexOf('mv "$d/exit.tmp" "$d/exit"'));
+    expect(s).toContain('cat "$l.stderr" >>"$d/stderr"');
+    expect(s).not.toContain('BENCH_EXEC_PACK');
   });
 
-  it('packs the results before writing the exit file when files go over SFTP, and only then', () => {
-    const s = batchScript('/c/b1/dirs', ['node', 'bench.js'], true);
+  it('has the process pack each task\'s results when files go over SFTP, and the script pack what it left', () => {
+    const s = batchScript('/c/b1', ['node', 'bench.js'], true);
+    expect(s).toContain('BENCH_EXEC_PACK=1 node bench.js exec-task');
     expect(s.indexOf('mv results.tar.tmp results.tar')).toBeGreaterThan(0);
     expect(s.indexOf('mv results.tar.tmp results.tar')).toBeLessThan(s.indexOf('"$d/exit.tmp"'));
-    expect(batchScript('/c/b1/dirs', ['node', 'bench.js'])).not.toContain('results.tar.tmp');
+    expect(batchScript('/c/b1', ['node', 'bench.js'])).not.toContain('results.tar.tmp');
   });
 });
 

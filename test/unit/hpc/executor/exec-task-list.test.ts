@@ -72,6 +72,20 @@ describe('exec-task on an element list', () => {
     expect(existsSync(join(b, 'out', 'stale.txt'))).toBe(false);
     expect(read(join(b, 'out', 'v.txt'))).toBe('2');
   });
+  it('packs each task\'s results into its results.tar before its exit file when files go over SFTP', async () => {
+    const { dirs, list } = setup([{ name: 'ok', v: 1 }, { name: 'bad', v: 0 }]);
+    process.env.BENCH_EXEC_PACK = '1';
+    try {
+      expect(await execTaskCommand(list)).toBe(1);
+    } finally {
+      delete process.env.BENCH_EXEC_PACK;
+    }
+    const [a, b] = dirs as [string, string];
+    const listing = (d: string): string[] => execFileSync('tar', ['-tf', join(d, 'results.tar')], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(listing(a)).toEqual(expect.arrayContaining(['out/', 'out/v.txt', 'manifest.json', 'log.ndjson', 'stderr']));
+    expect(listing(b)).toEqual(expect.arrayContaining(['error.json', 'stderr']));
+    expect(listing(b)).not.toContain('manifest.json');
+  });
 });
 
 describe('the batch script', () => {

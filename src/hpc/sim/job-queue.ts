@@ -47,7 +47,8 @@ export class JobQueue {
     this.size = size;
     this.count = new Int32Array(2 * size);
     this.minCores = new Float64Array(2 * size).fill(Infinity);
-    this.minWall = new Float64Array(2 * size).fill(Infinity);
+    // Only backfilling looks at walltimes; a plain FCFS run skips the 2·size column (MBs per run).
+    this.minWall = backfill ? new Float64Array(2 * size).fill(Infinity) : new Float64Array(0);
     this.jobAt = ranked;
     this.rankOf = new Int32Array(jobs.length);
     this.withGpus = jobs.some((j) => j.gpus > 0);

@@ -70,8 +70,10 @@ function bench(dir: string, args: string[]): Promise<{ seconds: number; out: str
     child.on('close', (code) => {
       child = undefined;
       const seconds = (performance.now() - t0) / 1000;
-      if (code === 0) ok({ seconds, out });
-      else fail(new Error(`bench ${args.join(' ')} exited ${String(code)}:\n${out.split('\n').slice(-30).join('\n')}`));
+      // The failed tasks' lines (with their remote stderr) come early in the output; show them, then the end.
+      const failures = out.split('\n').filter((l) => l.startsWith('✗') || l.startsWith('  ')).filter((l) => !/^\s+(\d+×|from) /.test(l)).slice(0, 40);
+      if (code !== 0) fail(new Error(`bench ${args.join(' ')} exited ${String(code)}:\n${failures.join('\n')}\n…\n${out.split('\n').slice(-30).join('\n')}`));
+      else ok({ seconds, out });
     });
   });
 }

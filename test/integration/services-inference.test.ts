@@ -12,7 +12,8 @@
  * runs or fails. Its own subnet, so it can run beside the other cluster tests.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
@@ -46,31 +47,62 @@ function containerEvents(): { Name?: string; Status?: string }[] {
   const file = join(project.dir, 'cache', 'podman', 'events.log');
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { Name?: string; Status?: string }) : [];
 }
-const bench = (argv: string[]) => project.bench(argv);
+let lib = '';
+
+/**
+ * A copy of the library as it is now: this test's minutes are long enough that a build or an edit
+ * in the working tree meanwhile would change the code its tasks' fingerprints record (and make
+ * the second run rerun). The project's `bench` is that copy.
+ */
+function snapshotLibrary(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-inference-lib-'));
+  for (const p of ['package.json', 'package-lock.json', 'bin', 'dist', 'src']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+function bench(argv: string[]): { status: number | null; output: string } {
+  const r = spawnSync(process.execPath, [join(lib, 'bin', 'bench.js'), ...argv], { cwd: project.dir, encoding: 'utf8', timeout: 900_000 });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
 const lastRunEvents = () => project.lastRunEvents();
 
 /**
- * What our jobs could leave: processes of the server or load generator (by their scratch dir and
- * program) and scratch dirs holding them. By program, not job id: other cluster tests running
- * beside this one number their jobs from 1 too and share /tmp.
+ * The tokens in this project's job file names, from its run logs (each job's submission names its
+ * output file): other cluster tests beside this one (services-gc runs the same programs) number
+ * their jobs from 1 too and share /tmp.
  */
+function ourTokens(): Set<string> {
+  const logs = join(project.dir, 'cache', 'logs');
+  const text = readdirSync(logs).map((f) => readFileSync(join(logs, f), 'utf8')).join('\n');
+  return new Set([...text.matchAll(/\/tmp\/bench-(?:svc|client)-([a-z0-9]+)-\d+\.out/g)].map((m) => m[1] as string));
+}
+
+/** What our jobs could leave: processes in our jobs' scratch dirs, and those dirs and outputs. */
 function leftovers(): string[] {
+  const tokens = ourTokens();
+  expect(tokens.size).toBeGreaterThan(0);
+  const ours = (name: string) => {
+    const m = /^bench-(?:svc|client)-([a-z0-9]+)-\d+\.(?:out|d)$/.exec(name);
+    return m !== null && tokens.has(m[1] as string);
+  };
   const out: string[] = [];
-  const ours = (dir: string) => ['server.py', 'loadgen.py'].some((f) => existsSync(join(dir, f)));
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (/^\/tmp\/bench-(svc|client)-(?:[a-z0-9]+-)?\d+\.d/.test(cwd) && /(server|loadgen)\.py/.test(cmd)) out.push(`${pid} ${cmd.replace(/\0/g, ' ')}`);
+      if (cwd.startsWith('/tmp/') && ours(cwd.slice(5).split('/')[0] ?? '')) out.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
     } catch { /* gone meanwhile */ }
   }
-  for (const f of readdirSync('/tmp').filter((n) => /^bench-(svc|client)-(?:[a-z0-9]+-)?\d+\.d$/.test(n))) if (ours(join('/tmp', f))) out.push(`/tmp/${f}`);
+  for (const f of readdirSync('/tmp').filter(ours)) out.push(`/tmp/${f}`);
   return out;
 }
 
 describe('inference service and client as SLURM jobs on netns', () => {
   beforeAll(() => {
     project = makeBenchProject('bench-inference-it-');
+    lib = snapshotLibrary();
+    rmSync(join(project.dir, 'node_modules', 'bench'));
+    symlinkSync(lib, join(project.dir, 'node_modules', 'bench'));
   });
 
   afterAll(async () => {
@@ -78,6 +110,7 @@ describe('inference service and client as SLURM jobs on netns', () => {
     // Only after a failure is there a container to remove; the store goes with the project.
     if (existsSync(join(project.dir, 'cache', 'podman', 'storage.conf'))) try { podman('rm', '-a', '-f', '-t', '0'); } catch { /* reported by the test */ }
     await project.remove();
+    if (lib) rmSync(lib, { recursive: true, force: true });
   }, 180_000);
 
   it('one server job, three load-generator jobs at concurrency 1, 8, 32, all in containers, per-request rows, a report section; the rerun runs nothing; nothing left', async () => {

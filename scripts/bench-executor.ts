@@ -71,7 +71,8 @@ function bench(dir: string, args: string[]): Promise<{ seconds: number; out: str
       child = undefined;
       const seconds = (performance.now() - t0) / 1000;
       // The failed tasks' lines (with their remote stderr) come early in the output; show them, then the end.
-      const failures = out.split('\n').filter((l) => l.startsWith('✗') || l.startsWith('  ')).filter((l) => !/^\s+(\d+×|from) /.test(l)).slice(0, 40);
+      const lines = out.split('\n');
+      const failures = lines.flatMap((l, i) => (l.includes('✗') ? lines.slice(i, i + 12) : [])).slice(0, 60);
       if (code !== 0) fail(new Error(`bench ${args.join(' ')} exited ${String(code)}:\n${failures.join('\n')}\n…\n${out.split('\n').slice(-30).join('\n')}`));
       else ok({ seconds, out });
     });

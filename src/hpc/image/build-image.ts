@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Logger } from '../../engine/graph/task-def.js';
 import { imageDigest, imageFingerprintInput, type ImageConfig } from './image-fingerprint.js';
 import { withBuildLock } from './build-lock.js';
+import { runTool } from './run-tool.js';
 import { MINIMAL_INIT, SEED_SCRIPT, SEED_UNIT } from './guest-files.js';
 import { buildInitramfs } from './initramfs.js';
 import { extractPvhKernel } from './pvh-kernel.js';
@@ -77,8 +78,8 @@ function describe(dir: string, digest: string, image: ImageConfig, cached: boole
 }
 
 async function run(cmd: string, args: string[], opts: BuildImageOptions): Promise<{ ok: boolean; out: string }> {
-  const r = await execa(cmd, args, { reject: false, all: true, ...(opts.signal ? { cancelSignal: opts.signal } : {}) });
-  return { ok: r.exitCode === 0, out: String(r.all ?? '').slice(-4000) };
+  const r = await runTool(cmd, args, opts.signal);
+  return { ok: r.ok, out: r.out.slice(-4000) };
 }
 
 async function buildDebian(image: ImageConfig, dir: string, opts: BuildImageOptions): Promise<BuildImageResult> {

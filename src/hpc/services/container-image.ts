@@ -11,6 +11,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { withBuildLock } from '../image/build-lock.js';
+import { runTool } from '../image/run-tool.js';
 import { prepareStore, storeEnv, type ContainerStore } from './container-store.js';
 
 /** What a kind needs inside its container, declared by the kind module. */
@@ -127,8 +128,8 @@ export async function ensureContainerImage(spec: ContainerImageSpec, store: Cont
     await mkdir(join(store.root, 'builds'), { recursive: true });
     try {
       o.log.info(`image ${ref}: mmdebstrap ${CONTAINER_SUITE} with ${[...(fingerprint['apt'] as string[])].join(' ') || 'no extra packages'}`);
-      const deb = await execa('mmdebstrap', mmdebstrapArgv(spec, tar), { reject: false, all: true, ...(o.signal ? { cancelSignal: o.signal } : {}) });
-      if (deb.exitCode !== 0) throw new ImageBuildError(`building container image ${ref}: mmdebstrap failed (exit ${deb.exitCode ?? '?'}):\n${String(deb.all ?? '').slice(-4000)}`);
+      const deb = await runTool('mmdebstrap', mmdebstrapArgv(spec, tar), o.signal);
+      if (!deb.ok) throw new ImageBuildError(`building container image ${ref}: mmdebstrap ${deb.cancelled ? 'cancelled' : `failed (exit ${deb.exitCode ?? '?'})`}:\n${deb.out.slice(-4000)}`);
       const imp = await podman(store, ['import', '--change', 'CMD ["/bin/sh"]', '--message', `bench ${digest}`, tar, ref], o.signal);
       if (!imp.ok) throw new ImageBuildError(`building container image ${ref}: podman import failed:\n${imp.out}`);
     } finally {

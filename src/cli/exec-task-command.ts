@@ -40,10 +40,16 @@ export async function execTaskCommand(specPath: string | undefined): Promise<num
  */
 async function runList(listFile: string, signal: AbortSignal, pack: boolean): Promise<number> {
   const dirs = readFileSync(listFile, 'utf8').split('\n').filter(Boolean);
+  // What this process has finished, in the batch directory: once a task has its exit file the
+  // coordinator may collect and delete its job directory, so the batch script must not look there.
+  const done = (d: string): void => appendFileSync(`${listFile}.done`, `${d}\n`);
   let worst = 0;
   for (const d of dirs) {
     if (signal.aborted) return 1;
-    if (existsSync(join(d, JOB_FILES.exit))) continue;
+    if (existsSync(join(d, JOB_FILES.exit))) {
+      done(d);
+      continue;
+    }
     for (const f of [JOB_FILES.out, JOB_FILES.log, JOB_FILES.error, JOB_FILES.manifest, JOB_FILES.results, JOB_FILES.stderr]) rmSync(join(d, f), { recursive: true, force: true });
     const stderrFile = join(d, JOB_FILES.stderr);
     writeFileSync(stderrFile, '');
@@ -63,6 +69,7 @@ async function runList(listFile: string, signal: AbortSignal, pack: boolean): Pr
     }
     if (signal.aborted) return 1;
     if (pack) packResults(d);
+    done(d);
     const tmp = join(d, `${JOB_FILES.exit}.tmp`);
     writeFileSync(tmp, `${code} ${hostname()}\n`);
     renameSync(tmp, join(d, JOB_FILES.exit));

@@ -309,6 +309,8 @@ export function batchScript(batchDir: string, bench: string[], pack = false): st
     // A task left without its exit file did not finish, whatever the process's status.
     'rc=$st && [ "$rc" = 0 ] && rc=1',
     'while IFS= read -r d; do',
+    // Not a finished task's directory: the coordinator may be deleting it (see exec-task's .done).
+    `  grep -qxF "$d" "$l.done" 2>/dev/null && continue`,
     `  [ -e "$d/${JOB_FILES.exit}" ] && continue`,
     `  rm -f "$d/${JOB_FILES.manifest}"`,
     `  cat "$l.stderr" >>"$d/${JOB_FILES.stderr}"`,

@@ -58,6 +58,7 @@ describe('exec-task on an element list', () => {
     expect(read(join(b, 'stderr'))).toMatch(/bad task says hello\n[\s\S]*boom/);
     expect(existsSync(join(b, 'manifest.json'))).toBe(false);
     expect(read(join(a, 'stderr'))).toBe('');
+    expect(read(`${list}.done`)).toBe(`${a}\n${b}\n${c}\n`);
   });
 
   it('skips a task that already has its exit file (a requeued element) and reruns one that has not', async () => {
@@ -94,7 +95,7 @@ describe('the batch script', () => {
     const [a, b] = dirs as [string, string];
     // A process that finished the first task, then died half-way through the second.
     const fake = join(root, 'fake.sh');
-    writeFileSync(fake, `printf '0 c9\\n' >${a}/exit; printf '{}' >${b}/manifest.json; echo 'out of memory' >&2; exit 137\n`);
+    writeFileSync(fake, `echo ${a} >>${root}/el-0.list.done; printf '0 c9\\n' >${a}/exit; printf '{}' >${b}/manifest.json; echo 'out of memory' >&2; exit 137\n`);
     writeFileSync(join(root, 'job.sh'), batchScript(root, ['sh', fake]));
     let status = 0;
     try {
@@ -104,6 +105,8 @@ describe('the batch script', () => {
     }
     expect(status).toBe(137);
     expect(read(join(a, 'exit'))).toBe('0 c9\n');
+    // A finished task's directory is not touched again: the coordinator may be deleting it.
+    expect(existsSync(join(a, 'stderr'))).toBe(false);
     expect(read(join(b, 'exit'))).toMatch(/^137 /);
     expect(read(join(b, 'stderr'))).toContain('out of memory');
     expect(existsSync(join(b, 'manifest.json'))).toBe(false);

@@ -46,3 +46,8 @@ export function links(id: string): string[] {
   const out = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout;
   return [...out.matchAll(/^\d+: ([^:@]+)/gm)].map((m) => m[1] ?? '').filter((n) => n.includes(id));
 }
+
+/** The PID of a process that has exited: what the ledger holds after a kill -9, or a returned `bench up`. */
+export function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '0']).pid ?? 0;
+}

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deadPid } from '../../../support/procs.js';
 import { BlobStore } from '../../../../src/engine/cache/blob-store.js';
 import { MIGRATIONS } from '../../../../src/engine/cache/migrations.js';
 import { SqliteStore } from '../../../../src/engine/cache/sqlite-store.js';
@@ -25,11 +25,6 @@ afterEach(() => {
   store.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The PID of a process that has exited: a `bench up` that has returned. */
-function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid ?? 0;
-}
 
 function graphOf(tasks: TaskDef[], config: Record<string, unknown> = { port: 1 }): TaskGraph {
   const point = { id: 'p-r0', rep: 0, config, overrides: [], configHash: 'x', choices: {}, swept: {} };

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deadPid } from '../../../support/procs.js';
 import { SqliteStore } from '../../../../src/engine/cache/sqlite-store.js';
 import type { TaskDef } from '../../../../src/engine/graph/task-def.js';
 import { buildTaskGraph } from '../../../../src/engine/graph/task-graph.js';
@@ -18,11 +18,6 @@ afterEach(() => {
   store.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The PID of a process that has exited: what the ledger holds after a kill -9. */
-function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid ?? 0;
-}
 
 describe('recoverStale', () => {
   it('tears down a dead run\'s resources the last to come up first, so a scheduler stops while its cluster is still there', async () => {

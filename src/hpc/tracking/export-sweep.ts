@@ -5,7 +5,8 @@
  *
  * - a child run is found by `bench.fingerprint` (its point, repetition, config and result
  *   digests); one that exists and carries `bench.complete` is left alone, one without it (an
- *   export killed half-way) is deleted and logged again;
+ *   export killed half-way) is deleted and logged again. `bench.complete` is set after the run is
+ *   finished, so a kill between the two leaves a run that is redone, never one left RUNNING;
  * - the parent run is found by `bench.sweep` (the experiment and the sweep's point ids), so an
  *   edited config value adds child runs under the same parent and leaves the old ones.
  */
@@ -76,6 +77,8 @@ export async function exportSweep(client: MlflowClient, sweep: TrackedSweep, now
   for (const tracked of sweep.runs) {
     const found = known.get(tracked.fingerprint);
     if (found && tagOf(found, TAG.complete) === 'true') {
+      // Exports before the finish-then-tag order could leave a complete run RUNNING.
+      if (found.info.status !== 'FINISHED') await client.finishRun(found.info.run_id, now());
       result.existing.push(tracked.name);
       continue;
     }
@@ -84,8 +87,8 @@ export async function exportSweep(client: MlflowClient, sweep: TrackedSweep, now
     (found ? result.redone : result.created).push(tracked.name);
   }
   proxied = (await uploadAll(client, parent.info.artifact_uri, sweep.artifacts)) && proxied;
-  await client.setTag(parent.info.run_id, TAG.complete, 'true');
   await client.finishRun(parent.info.run_id, now());
+  await client.setTag(parent.info.run_id, TAG.complete, 'true');
   if (!proxied) {
     result.artifactsSkipped = `the server does not proxy artifacts (artifact_uri ${parent.info.artifact_uri}); start it with --serve-artifacts`;
   }
@@ -102,7 +105,7 @@ async function findOrCreateParent(client: MlflowClient, experimentId: string, sw
   });
 }
 
-/** One child run: created with its identifying tags, filled, marked complete last. Returns false if artifacts were not proxied. */
+/** One child run: created with its identifying tags, filled, finished, marked complete last. Returns false if artifacts were not proxied. */
 async function logChild(
   client: MlflowClient,
   o: { experimentId: string; parentRunId: string; tracked: TrackedRun; now: () => number },
@@ -116,8 +119,8 @@ async function logChild(
   const scalars: MlflowMetric[] = Object.entries(tracked.metrics).map(([key, value]) => ({ key, value, timestamp: start, step: 0 }));
   await client.logBatch(run.info.run_id, { params: tracked.params, metrics: [...scalars, ...tracked.histories] });
   const proxied = await uploadAll(client, run.info.artifact_uri, tracked.artifacts);
-  await client.setTag(run.info.run_id, TAG.complete, 'true');
   await client.finishRun(run.info.run_id, o.now());
+  await client.setTag(run.info.run_id, TAG.complete, 'true');
   return proxied;
 }
 

@@ -7,6 +7,13 @@ class MemoryMlflow {
   runs: (MlflowRun & { deleted: boolean; uploads: string[] })[] = [];
   /** Throws once this many runs have been created, like a kill in the middle of an export. */
   failAfterCreates = Infinity;
+  /** Throws once this many changes (any call but search) have been made. */
+  failAfterChanges = Infinity;
+  changes = 0;
+  private change(): void {
+    if (this.changes >= this.failAfterChanges) throw new Error('killed');
+    this.changes += 1;
+  }
   async ensureExperiment(): Promise<string> {
     return '1';
   }
@@ -15,23 +22,30 @@ class MemoryMlflow {
     return this.runs.filter((r) => !r.deleted && r.data.tags?.some((t) => t.key === m?.[1] && t.value === m?.[2]));
   }
   async createRun(o: { name: string; tags: MlflowTag[] }): Promise<MlflowRun> {
+    this.change();
     if (this.runs.length >= this.failAfterCreates) throw new Error('killed');
     const id = `run${this.runs.length}`;
     const run = { info: { run_id: id, status: 'RUNNING', artifact_uri: `mlflow-artifacts:/1/${id}/artifacts` }, data: { tags: [...o.tags] }, deleted: false, uploads: [] };
     this.runs.push(run);
     return run;
   }
-  async logBatch(): Promise<void> {}
+  async logBatch(): Promise<void> {
+    this.change();
+  }
   async setTag(id: string, key: string, value: string): Promise<void> {
+    this.change();
     this.get(id).data.tags?.push({ key, value });
   }
   async finishRun(id: string): Promise<void> {
+    this.change();
     this.get(id).info.status = 'FINISHED';
   }
   async deleteRun(id: string): Promise<void> {
+    this.change();
     this.get(id).deleted = true;
   }
   async uploadArtifact(uri: string, name: string): Promise<boolean> {
+    this.change();
     this.runs.find((r) => r.info.artifact_uri === uri)?.uploads.push(name);
     return true;
   }
@@ -81,5 +95,27 @@ describe('exportSweep', () => {
     expect(mem.live('point').map((r) => r.data.tags?.find((t) => t.key === 'bench.fingerprint')?.value).sort()).toEqual(['fp-a', 'fp-b', 'fp-c']);
     expect(mem.live('point').every((r) => r.info.status === 'FINISHED' && r.uploads.includes('config.yaml'))).toBe(true);
     expect(mem.live('sweep')).toHaveLength(1);
+  });
+
+  it('whichever call a kill interrupts, the next export leaves every run finished, complete and single', async () => {
+    const runs = [run('a'), run('b'), run('c')];
+    const whole = new MemoryMlflow();
+    await exportSweep(whole as unknown as MlflowClient, sweep(runs));
+    expect(whole.changes).toBeGreaterThan(10);
+    for (let k = 0; k < whole.changes; k++) {
+      const mem = new MemoryMlflow();
+      mem.failAfterChanges = k;
+      await expect(exportSweep(mem as unknown as MlflowClient, sweep(runs)), `kill after ${k} changes`).rejects.toThrow('killed');
+      mem.failAfterChanges = Infinity;
+      await exportSweep(mem as unknown as MlflowClient, sweep(runs));
+      const live = mem.live('point');
+      expect(live.map((r) => r.data.tags?.find((t) => t.key === 'bench.fingerprint')?.value).sort(), `kill after ${k}`).toEqual(['fp-a', 'fp-b', 'fp-c']);
+      for (const r of [...live, ...mem.live('sweep')]) {
+        expect(r.info.status, `kill after ${k}: ${r.info.run_id}`).toBe('FINISHED');
+        expect(r.data.tags?.some((t) => t.key === 'bench.complete' && t.value === 'true'), `kill after ${k}: ${r.info.run_id}`).toBe(true);
+      }
+      expect(live.every((r) => r.uploads.includes('config.yaml'))).toBe(true);
+      expect(mem.live('sweep')).toHaveLength(1);
+    }
   });
 });

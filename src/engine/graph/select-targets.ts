@@ -25,7 +25,9 @@ export function selectTargets(graph: TaskGraph, specs: string[]): { ids: TaskId[
     if (ids.size === before) diagnostics.push({ severity: 'error', message: `target "${spec}" matches no instance` });
   }
   const named = new Set([...ids].map((id) => graph.tasks.get(id)?.name));
-  for (const id of graph.order) {
+  // Most graphs have no joining task: no walk over every instance for them.
+  const joining = [...graph.defs.values()].some((d) => d.joins !== undefined && named.has(d.joins.target));
+  for (const id of joining ? graph.order : []) {
     const target = graph.defs.get(graph.tasks.get(id)?.name ?? '')?.joins?.target;
     if (target !== undefined && named.has(target) && joinHolds(graph, id)) ids.add(id);
   }

@@ -73,7 +73,7 @@ export function buildTaskGraph(opts: {
   const defOrder = sortDefs(defs, source, diagnostics);
   if (!defOrder) return { graph: undefined, diagnostics };
   const graph: TaskGraph = { tasks: new Map(), order: [], defs, byPoint: new Map() };
-  const named = new Map<TaskId, Set<string>>();
+  const named = new Map<TaskId, ReadonlySet<string>>();
   for (const def of defOrder) instantiate(def, sweep.points, graph, named);
   return { graph, diagnostics };
 }
@@ -127,37 +127,43 @@ function sliceOf(def: TaskDef, point: SweepPoint): Record<string, unknown> {
   return slice;
 }
 
+interface Group {
+  key: string;
+  points: SweepPoint[];
+  config: Record<string, unknown>;
+  deps: TaskId[];
+  rep: number | undefined;
+}
+
+interface Readable {
+  text: string;
+  keys: ReadonlySet<string>;
+}
+
+const NOTHING_READ: Readable = { text: '', keys: new Set() };
+
 /** Creates the instances of one def, merging points whose instance key is equal. */
-function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph, named: Map<TaskId, Set<string>>): void {
+function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph, named: Map<TaskId, ReadonlySet<string>>): void {
   const perPoint = new Map<string, TaskId>();
   graph.byPoint.set(def.name, perPoint);
-  const groups = new Map<string, { points: SweepPoint[]; config: Record<string, unknown>; deps: TaskId[]; rep: number | undefined }>();
   const sweepScope = def.scope === 'sweep';
-  for (const point of points) {
-    const rep = def.repeats ? point.rep : undefined;
-    const config = sweepScope ? {} : sliceOf(def, point);
-    const deps = depsFor(def, point, points, graph, sweepScope);
-    // A single-point sweep has one group per def: skip serialising the key (no-op runs at 100k tasks).
-    const key = points.length === 1 ? '' : canonicalJson({ v: String(def.version), config, deps, rep });
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { points: [], config, deps, rep }));
-    group.points.push(point);
-  }
+  const groups = groupPoints(def, points, graph, sweepScope);
   // A sweep-wide instance serves every point: nothing to name, and its dependencies may number 10^5.
-  const readable = new Map([...groups].map(([key, g]) => [key, sweepScope ? { text: '', keys: new Set<string>() } : readableLabel(def, g, named)] as const));
-  const uses = new Map<string, number>();
-  for (const r of readable.values()) if (r.text) uses.set(r.text, (uses.get(r.text) ?? 0) + 1);
-  for (const [key, g] of groups) {
-    const r = readable.get(key) as { text: string; keys: Set<string> };
+  const readable = groups.map((g) => (sweepScope ? NOTHING_READ : readableLabel(def, g, named)));
+  const uses = groups.length > 1 ? new Map<string, number>() : undefined;
+  if (uses) for (const r of readable) if (r.text) uses.set(r.text, (uses.get(r.text) ?? 0) + 1);
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i] as Group;
+    const r = readable[i] as Readable;
     // Points with named ids make a lone instance that names none of it `all`, even for one point.
     const hasNames = ((g.points[0] as SweepPoint).idParts?.length ?? 0) > 0;
     const label =
       sweepScope ? (hasNames || g.points.length > 1 ? 'all' : (g.points[0] as SweepPoint).id)
-        : r.text ? (uses.get(r.text) === 1 ? r.text : `${r.text}~${sha256Hex(key).slice(0, 6)}`)
-          : hasNames && groups.size === 1 ? 'all'
+        : r.text ? ((uses?.get(r.text) ?? 1) === 1 ? r.text : `${r.text}~${sha256Hex(g.key).slice(0, 6)}`)
+          : hasNames && groups.length === 1 ? 'all'
           : g.points.length === 1 ? (g.points[0] as SweepPoint).id
-            : groups.size === 1 ? 'all'
-              : `${sha256Hex(key).slice(0, 6)}${g.rep !== undefined ? `-r${g.rep}` : ''}`;
+            : groups.length === 1 ? 'all'
+              : `${sha256Hex(g.key).slice(0, 6)}${g.rep !== undefined ? `-r${g.rep}` : ''}`;
     const id = `${def.name}[${label}]`;
     named.set(id, r.keys);
     // A sweep-wide task still reads its declared keys (e.g. report objectives), from the first point:
@@ -169,6 +175,26 @@ function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph, named
   }
 }
 
+/** The def's points grouped by instance key (version, config slice, dependencies, repetition), in first-seen order. */
+function groupPoints(def: TaskDef, points: SweepPoint[], graph: TaskGraph, sweepScope: boolean): Group[] {
+  // A sweep-wide task's dependencies are the same from every point: computed once, not per point.
+  const shared = sweepScope ? depsFor(def, points[0] as SweepPoint, points, graph, true) : undefined;
+  const groupOf = (point: SweepPoint, key: string): Group => ({
+    key, points: [point], config: sweepScope ? {} : sliceOf(def, point), deps: shared ?? depsFor(def, point, points, graph, false), rep: def.repeats ? point.rep : undefined,
+  });
+  // A single-point sweep has one group per def: no key to serialise (a no-op at 10^5 tasks pays for each).
+  if (points.length === 1) return [groupOf(points[0] as SweepPoint, '')];
+  const byKey = new Map<string, Group>();
+  for (const point of points) {
+    const g = groupOf(point, '');
+    const key = sweepScope ? `rep ${g.rep}` : canonicalJson({ v: String(def.version), config: g.config, deps: g.deps, rep: g.rep });
+    const found = byKey.get(key);
+    if (found) found.points.push(point);
+    else byKey.set(key, { ...g, key });
+  }
+  return [...byKey.values()];
+}
+
 /** Whether reading `path` reads the config under `key` (or part of it). */
 function reads(path: string, key: string): boolean {
   return path === key || path.startsWith(`${key}.`) || key.startsWith(`${path}.`);
@@ -178,11 +204,12 @@ function reads(path: string, key: string): boolean {
  * The id parts an instance depends on: those whose keys it reads and those its dependencies
  * depend on, kept only where every point it serves agrees; `text` is empty when none is left.
  */
-function readableLabel(def: TaskDef, g: { points: SweepPoint[]; deps: TaskId[]; rep: number | undefined }, named: Map<TaskId, Set<string>>): { text: string; keys: Set<string> } {
+function readableLabel(def: TaskDef, g: Group, named: Map<TaskId, ReadonlySet<string>>): Readable {
   const first = g.points[0] as SweepPoint;
-  const keys = new Set<string>();
-  for (const part of first.idParts ?? []) if ((def.reads ?? []).some((p) => reads(p, part.key))) keys.add(part.key);
-  for (const d of g.deps) for (const k of named.get(d) ?? []) keys.add(k);
+  let keys: Set<string> | undefined;
+  for (const part of first.idParts ?? []) if ((def.reads ?? []).some((p) => reads(p, part.key))) (keys ??= new Set()).add(part.key);
+  for (const d of g.deps) for (const k of named.get(d) ?? []) (keys ??= new Set()).add(k);
+  if (!keys) return NOTHING_READ;
   const textOf = (p: SweepPoint, key: string) => p.idParts?.find((x) => x.key === key)?.text;
   const parts = (first.idParts ?? []).filter((part) => keys.has(part.key) && g.points.every((p) => textOf(p, part.key) === part.text));
   const text = parts.map((p) => p.text).join('-');

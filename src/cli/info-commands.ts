@@ -5,7 +5,7 @@ import type { Diagnostic } from '../engine/diagnostic.js';
 import { renderGraph, GRAPH_FORMATS, type GraphFormat } from '../engine/render/render-graph.js';
 import { canonicalJson } from '../engine/hash/canonical-json.js';
 import { explainMiss, formatReason, type Fingerprint } from '../engine/hash/fingerprint.js';
-import { fingerprintOf, planRun } from '../engine/runner/plan.js';
+import { fingerprintOf, plannedOutput, planRun } from '../engine/runner/plan.js';
 import type { CliArgs } from './parse-args.js';
 import { printDiagnostics } from './main.js';
 import { openProject, type Project } from './open-project.js';
@@ -72,7 +72,7 @@ function explain(p: Project, ids: string[], entries: ReturnType<Project['store']
     const task = p.graph.tasks.get(id);
     if (!task) continue;
     const entry = entries.get(id);
-    const fp = fingerprintOf(task, p.inputsOf(task), (d) => (plan.byId.get(d)?.action === 'resource' ? '' : entries.get(d)?.outputDigest ?? undefined), p.codeOf(task));
+    const fp = fingerprintOf(task, p.inputsOf(task), (d) => plannedOutput(plan.byId, entries, d), p.codeOf(task));
     out(`${id} (${task.def.kind}) — ${task.def.kind === 'resource' ? 'resource' : `${plan.byId.get(id)?.action}: ${formatReason(plan.byId.get(id)?.reason ?? { kind: 'new' })}`}`);
     out(`fingerprint now: ${fp ? JSON.stringify(JSON.parse(canonicalJson(fp)), null, 2) : '(depends on outputs not yet built)'}`);
     if (!entry) { out('last run: none'); continue; }

@@ -73,6 +73,10 @@ export default {
     expect(line(out, 'b:use[default-r0]')).toMatch(/^restore\s+b:use\[default-r0\]\s+dependency-changed: a:gen\[default-r0\]; the same fingerprint/);
     expect(out).toMatch(/^task\s+run\s+skip\s+restore\s+resource\s+total/);
     expect(out.trimEnd().split('\n').at(-1)).toBe('0 to run, 2 to restore from history, 0 up to date, 0 resources');
+    // explain agrees: b:use's fingerprint is made with the restored output of a:gen, not the latest one.
+    const why = p.run(['explain', 'b:use', 'sched.window=10']).stdout;
+    expect(why).toMatch(/^b:use\[default-r0\] \(artifact\) — restore: dependency-changed/m);
+    expect(why).toMatch(/^difference: dependency-changed: a:gen\[default-r0\]/m);
 
     const r = p.run(['sched.window=10']);
     expect(r.code).toBe(0);

@@ -94,19 +94,24 @@ export function restorable(id: TaskId, fp: Fingerprint, reason: Reason, inp: Pic
   return old?.outputDigest && inp.outputExists(old.outputDigest) ? old : undefined;
 }
 
+/**
+ * The output digest a dependent of a planned task will see: '' for resources (live, not
+ * content), undefined if it will run, the earlier commit's output for a restore.
+ */
+export function plannedOutput(byId: Map<TaskId, PlannedTask>, entries: Map<string, CacheEntry>, id: TaskId): string | undefined {
+  const p = byId.get(id);
+  if (!p) return undefined;
+  if (p.action === 'resource') return '';
+  if (p.action === 'run') return undefined;
+  if (p.action === 'restore') return p.restored?.outputDigest ?? undefined;
+  return entries.get(id)?.outputDigest ?? undefined;
+}
+
 /** Plans every task the targets need. */
 export function planRun(graph: TaskGraph, targets: TaskId[], inp: PlanInputs): Plan {
   const tasks: PlannedTask[] = [];
   const byId = new Map<TaskId, PlannedTask>();
-  // Output digest a dependent will see: '' for resources (live, not content), undefined if it will run.
-  const depDigest = (id: TaskId): string | undefined => {
-    const p = byId.get(id);
-    if (!p) return undefined;
-    if (p.action === 'resource') return '';
-    if (p.action === 'run') return undefined;
-    if (p.action === 'restore') return p.restored?.outputDigest ?? undefined;
-    return inp.entries.get(id)?.outputDigest ?? undefined;
-  };
+  const depDigest = (id: TaskId): string | undefined => plannedOutput(byId, inp.entries, id);
   for (const id of closureOf(graph, targets)) {
     const task = graph.tasks.get(id) as Task;
     let planned: PlannedTask;

@@ -3,12 +3,12 @@
  * file and key named, what is built said — before any cluster is provisioned (before, it failed
  * only after provisioning). Runs the CLI (dist/) on a copy of this project's benchfile and conf/.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './engine-project.js';
+import { copyProject } from '../support/bench-project.js';
 
 let dir = '';
 const bench = (...args: string[]) => {
@@ -17,10 +17,7 @@ const bench = (...args: string[]) => {
 };
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bench-combination-'));
-  for (const p of ['benchfile.ts', 'tasks', 'conf', 'data']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  dir = copyProject('bench-combination-', { extra: ['data'] });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

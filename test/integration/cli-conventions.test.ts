@@ -3,13 +3,13 @@
  * commands, located config errors (exit 2, no stack), and group choices filled in each run's
  * metrics.arrow whether a group was defaulted, chosen by an experiment or swept.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { REPO } from './engine-project.js';
+import { copyProject } from '../support/bench-project.js';
 
 let dir = '';
 const bench = (...args: string[]) => {
@@ -18,10 +18,7 @@ const bench = (...args: string[]) => {
 };
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
-  for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  dir = copyProject('bench-cli-');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

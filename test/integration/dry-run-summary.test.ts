@@ -3,12 +3,12 @@
  * instance is listed once, a long reason is summarised; `bench explain` on a name that matches
  * nothing suggests the closest ones.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './engine-project.js';
+import { copyProject } from '../support/bench-project.js';
 
 let dir = '';
 const bench = (...args: string[]) => {
@@ -17,10 +17,7 @@ const bench = (...args: string[]) => {
 };
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bench-dry-'));
-  for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  dir = copyProject('bench-dry-');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -7,14 +7,14 @@
  * munge and slurm-wlm; under CI=true it runs or fails, never skips.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
 import { REPO } from './engine-project.js';
 import { NETNS, SLURM, files, gate } from '../support/requirements.js';
 import { until } from '../support/wait.js';
+import { copyProject } from '../support/bench-project.js';
 
 const { describe } = gate('netns concurrency test', [...NETNS, ...SLURM, ...files(join(REPO, 'dist/cli/main.js'))]);
 
@@ -56,10 +56,7 @@ function clusterSpan(pid: number | undefined): { up?: number; down?: number } {
 
 describe('two bench processes, one real netns subnet', () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-netns-lock-'));
-    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+    dir = copyProject('bench-netns-lock-');
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@
  * util-linux, openssh-server, munge and slurm-wlm; under CI=true it runs or fails, never skips.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provid
 import { NETNS, SLURM, gate } from '../support/requirements.js';
 import { eventually, until } from '../support/wait.js';
 import { REPO } from './engine-project.js';
+import { copyProject } from '../support/bench-project.js';
 
 const { describe } = gate('SLURM executor test', [...NETNS, ...SLURM]);
 
@@ -23,11 +24,7 @@ const SWEEP = ['report:pareto', 'experiment=none', 'scheduler=flux,slurm,kuberne
 const SLURM_EXEC = ['executor=slurm', 'executor.provider=netns', 'executor.hosts=3', 'executor.subnet=10.94.0.0/24', 'executor.bridge=bxit0'];
 
 function project(prefix: string, lib = REPO): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(lib, join(dir, 'node_modules', 'bench'));
-  return dir;
+  return copyProject(prefix, { lib });
 }
 
 /**

@@ -11,7 +11,7 @@
  * slurm-wlm; under CI=true it runs or fails, never skips.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ import { processesIn } from '../support/procs.js';
 import { NETNS, SLURM, gate } from '../support/requirements.js';
 import { until } from '../support/wait.js';
 import { REPO } from './engine-project.js';
+import { copyProject } from '../support/bench-project.js';
 
 const { describe } = gate('SLURM executor over provider ssh test', [...NETNS, ...SLURM]);
 
@@ -49,11 +50,7 @@ let LIB = REPO;
 let BIN = join(REPO, 'bin', 'bench.js');
 
 function project(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(LIB, join(dir, 'node_modules', 'bench'));
-  return dir;
+  return copyProject(prefix, { lib: LIB });
 }
 
 function bench(dir: string, ...args: string[]) {

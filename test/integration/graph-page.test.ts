@@ -3,14 +3,14 @@
  * label shows its whole id inside its box (so repetitions can be told apart) and the whole graph,
  * the report column included, fits the window without horizontal scrolling.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './engine-project.js';
+import { copyProject } from '../support/bench-project.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -23,10 +23,7 @@ describe.skipIf(!available)(`graph page in headless Chromium${available ? '' : `
   let dir = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-graph-'));
-    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+    dir = copyProject('bench-graph-');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],

@@ -7,8 +7,7 @@
  * CI=true it runs or fails, never skips.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import { REPO } from './engine-project.js';
 import { KUBERNETES } from '../support/kubernetes.js';
 import { files, gate } from '../support/requirements.js';
 import { until } from '../support/wait.js';
+import { copyProject } from '../support/bench-project.js';
 
 const { describe } = gate('Kubernetes crash test', [...KUBERNETES, ...files(join(REPO, 'dist/cli/main.js'))]);
 
@@ -100,10 +100,7 @@ function ledger(): string[] {
 
 describe('kill -9 during a workload run on real Kubernetes + Volcano, then a rerun', () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-k8s-crash-'));
-    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+    dir = copyProject('bench-k8s-crash-');
   });
 
   afterAll(async () => {

@@ -3,13 +3,13 @@
  * simulator writes the report and the metrics table, prints one front per workload (over the
  * objectives and the node-hours cost), and a second run does nothing.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { REPO } from './engine-project.js';
+import { copyProject } from '../support/bench-project.js';
 
 let dir = '';
 const bench = (...args: string[]) => {
@@ -18,10 +18,7 @@ const bench = (...args: string[]) => {
 };
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bench-main-'));
-  for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  dir = copyProject('bench-main-');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

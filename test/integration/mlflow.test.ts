@@ -5,13 +5,14 @@
  * down (skipped, said why) and `tracking.required` (exit 1, nothing else lost).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './engine-project.js';
 import { eventually, until } from '../support/wait.js';
+import { copyProject } from '../support/bench-project.js';
 
 /** The virtualenv holding `mlflow` (see .ci/run); override with BENCH_MLFLOW_VENV. */
 const VENV = process.env['BENCH_MLFLOW_VENV'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'bench', 'mlflow-venv');
@@ -87,10 +88,7 @@ describe.skipIf(!available)(`tracking in a real MLflow server${available ? '' : 
   const parents = (rb: Readback) => rb.runs.filter((r) => r.tags['bench.kind'] === 'sweep');
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-mlflow-'));
-    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+    dir = copyProject('bench-mlflow-');
     writeFileSync(join(dir, 'readback.py'), READBACK);
     // A git checkout, so runs carry the project's commit.
     const git = (...a: string[]) => spawnSync('git', a, { cwd: dir, encoding: 'utf8' });

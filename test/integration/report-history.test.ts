@@ -4,13 +4,13 @@
  * and `bench compare` read them, and `bench results --format parquet` writes files that DuckDB (an
  * independent Parquet reader) reads back with one row per repetition and per job.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './engine-project.js';
+import { copyProject } from '../support/bench-project.js';
 
 let dir = '';
 const bench = (...args: string[]) => {
@@ -20,10 +20,7 @@ const bench = (...args: string[]) => {
 const history = () => readdirSync(join(dir, 'results', 'runs')).filter((n) => !n.startsWith('.')).sort();
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bench-history-'));
-  for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  dir = copyProject('bench-history-');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -12,8 +12,7 @@
  * and curl (the health checks run on the head host); under CI=true it runs or fails.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
@@ -22,6 +21,7 @@ import { tableToClientRows } from '../../src/hpc/services/client-table.js';
 import { REPO } from './engine-project.js';
 import { NETNS, SLURM, commands, files, gate } from '../support/requirements.js';
 import { until } from '../support/wait.js';
+import { copyProject } from '../support/bench-project.js';
 
 const { describe } = gate('services in containers test', [
   ...NETNS, ...SLURM, ...commands('podman', 'runc', 'conmon', 'mmdebstrap', 'redis-cli', 'curl'), ...files(join(REPO, 'dist/cli/main.js')),
@@ -95,10 +95,7 @@ const bridgeGone = (): boolean => !spawnSync('ip', ['-o', 'link', 'show'], { enc
 
 describe('services and clients in podman containers on netns SLURM', () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-containers-it-'));
-    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+    dir = copyProject('bench-containers-it-');
   });
 
   afterAll(async () => {

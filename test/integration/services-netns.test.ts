@@ -10,8 +10,7 @@
  * slurm-wlm, redis-server, redis-tools, nginx-light, wrk and curl; under CI=true it runs or fails.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
@@ -20,6 +19,7 @@ import { tableToClientRows } from '../../src/hpc/services/client-table.js';
 import { REPO } from './engine-project.js';
 import { NETNS, SLURM, commands, files, gate } from '../support/requirements.js';
 import { until } from '../support/wait.js';
+import { copyProject } from '../support/bench-project.js';
 
 const { describe } = gate('services netns test', [
   ...NETNS, ...SLURM, ...commands('redis-server', 'redis-cli', 'redis-benchmark', 'nginx', 'wrk', 'curl'), ...files(join(REPO, 'dist/cli/main.js')),
@@ -86,10 +86,7 @@ const jobFilesLeft = () => {
 
 describe('services and clients as SLURM jobs on netns', () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-services-it-'));
-    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+    dir = copyProject('bench-services-it-');
   });
 
   afterAll(async () => {

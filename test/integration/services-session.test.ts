@@ -7,13 +7,13 @@
  * openssh-server, munge, slurm-wlm, redis-server, redis-tools; under CI=true it runs or fails.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cleanupNetnsLeftovers } from '../../src/hpc/backends/netns/netns-provider.js';
 import { REPO } from './engine-project.js';
 import { NETNS, SLURM, commands, files, gate } from '../support/requirements.js';
+import { copyProject } from '../support/bench-project.js';
 
 const { describe } = gate('services session test', [
   ...NETNS, ...SLURM, ...commands('redis-server', 'redis-cli', 'redis-benchmark'), ...files(join(REPO, 'dist/cli/main.js')),
@@ -62,10 +62,7 @@ function headPid(): number {
 
 describe('bench up / status / down for a service on netns SLURM', () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-session-it-'));
-    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+    dir = copyProject('bench-session-it-');
   });
 
   afterAll(async () => {

@@ -8,8 +8,7 @@
  * fails, never skips.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import { readArrowFile } from '../../src/hpc/results/arrow-file.js';
 import { REPO } from './engine-project.js';
 import { NETNS, SLURM, files, gate } from '../support/requirements.js';
 import { until } from '../support/wait.js';
+import { copyProject } from '../support/bench-project.js';
 
 const { describe } = gate('SLURM crash test', [...NETNS, ...SLURM, ...files(join(REPO, 'dist/cli/main.js'))]);
 
@@ -108,10 +108,7 @@ function eventsOf(logFile: string): { kind: string; taskId?: string; error?: str
 
 describe('kill -9 during a workload run on real SLURM, then a rerun', () => {
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-slurm-crash-'));
-    for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+    dir = copyProject('bench-slurm-crash-');
   });
 
   afterAll(async () => {

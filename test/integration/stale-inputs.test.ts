@@ -4,11 +4,11 @@
  * published files alone. Through the CLI on a copy of this project (and one small benchfile).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, PRELUDE, REPO } from './engine-project.js';
+import { copyProject } from '../support/bench-project.js';
 
 let dir = '';
 const bench = (...args: string[]) => {
@@ -17,10 +17,7 @@ const bench = (...args: string[]) => {
 };
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bench-stale-'));
-  for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  dir = copyProject('bench-stale-');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -5,20 +5,17 @@
  * bounded slowdown over windows — 7273.77 and 7842.47 — with its spread. A trace run says in
  * its run.json how many records it dropped and how many jobs were too wide for the machine.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './engine-project.js';
+import { copyProject } from '../support/bench-project.js';
 
 let dir = '';
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bench-trace-study-'));
-  for (const p of ['benchfile.ts', 'tasks', 'conf', 'data/traces/rlscheduler-lublin256', 'data/traces/alea-hpc2n-prefix']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  dir = copyProject('bench-trace-study-', { extra: ['data/traces/rlscheduler-lublin256', 'data/traces/alea-hpc2n-prefix'] });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

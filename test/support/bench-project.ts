@@ -19,11 +19,20 @@ export interface BenchProject {
   remove(): Promise<void>;
 }
 
-export function makeBenchProject(prefix: string): BenchProject {
+/**
+ * A new temporary directory holding this project's benchfile, tasks and conf (and `extra` paths,
+ * e.g. traces), in which `bench` resolves to `lib`: this checkout, or a snapshot of it.
+ */
+export function copyProject(prefix: string, o: { extra?: string[]; lib?: string } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const p of ['benchfile.ts', 'tasks', 'conf']) cpSync(join(REPO, p), join(dir, p), { recursive: true });
+  for (const p of ['benchfile.ts', 'tasks', 'conf', ...(o.extra ?? [])]) cpSync(join(REPO, p), join(dir, p), { recursive: true });
   mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(REPO, join(dir, 'node_modules', 'bench'));
+  symlinkSync(o.lib ?? REPO, join(dir, 'node_modules', 'bench'));
+  return dir;
+}
+
+export function makeBenchProject(prefix: string): BenchProject {
+  const dir = copyProject(prefix);
   return {
     dir,
     bench(argv) {

@@ -39,6 +39,11 @@ export class Profile {
     const times = this.times;
     let lo = this.lo;
     let hi = this.hi - 1;
+    // Most lookups are at now (the first segment) or past the last boundary (a new reservation).
+    if (lo === hi || t < (times[lo + 1] as number)) return lo;
+    if ((times[hi] as number) <= t) return hi;
+    lo += 1;
+    hi -= 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if ((times[mid] as number) <= t) lo = mid;

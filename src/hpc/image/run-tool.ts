@@ -32,17 +32,12 @@ export async function runTool(cmd: string, args: string[], signal?: AbortSignal)
     return { ok: r.exitCode === 0, exitCode: r.exitCode, out: String(r.all ?? ''), cancelled: signal?.aborted ?? false };
   } finally {
     signal?.removeEventListener('abort', cancel);
-    // The leader may be gone while others of its group still wind down: give them the same grace.
-    if (force) { clearTimeout(force); if (groupAlive(group)) signalGroup(group, 'SIGKILL'); }
+    // Cancelled: the leader may be gone while others of its group still run; they go now, not after the grace.
+    if (force) { clearTimeout(force); signalGroup(group, 'SIGKILL'); }
   }
 }
 
 function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
   if (pid === undefined) return;
   try { process.kill(-pid, sig); } catch { /* the group is gone */ }
-}
-
-function groupAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try { process.kill(-pid, 0); return true; } catch { return false; }
 }

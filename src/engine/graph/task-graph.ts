@@ -179,18 +179,18 @@ function instantiate(def: TaskDef, points: SweepPoint[], graph: TaskGraph, named
 function groupPoints(def: TaskDef, points: SweepPoint[], graph: TaskGraph, sweepScope: boolean): Group[] {
   // A sweep-wide task's dependencies are the same from every point: computed once, not per point.
   const shared = sweepScope ? depsFor(def, points[0] as SweepPoint, points, graph, true) : undefined;
-  const groupOf = (point: SweepPoint, key: string): Group => ({
-    key, points: [point], config: sweepScope ? {} : sliceOf(def, point), deps: shared ?? depsFor(def, point, points, graph, false), rep: def.repeats ? point.rep : undefined,
+  const groupOf = (point: SweepPoint): Group => ({
+    key: '', points: [point], config: sweepScope ? {} : sliceOf(def, point), deps: shared ?? depsFor(def, point, points, graph, false), rep: def.repeats ? point.rep : undefined,
   });
   // A single-point sweep has one group per def: no key to serialise (a no-op at 10^5 tasks pays for each).
-  if (points.length === 1) return [groupOf(points[0] as SweepPoint, '')];
+  if (points.length === 1) return [groupOf(points[0] as SweepPoint)];
   const byKey = new Map<string, Group>();
   for (const point of points) {
-    const g = groupOf(point, '');
-    const key = sweepScope ? `rep ${g.rep}` : canonicalJson({ v: String(def.version), config: g.config, deps: g.deps, rep: g.rep });
-    const found = byKey.get(key);
+    const g = groupOf(point);
+    g.key = sweepScope ? `rep ${g.rep}` : canonicalJson({ v: String(def.version), config: g.config, deps: g.deps, rep: g.rep });
+    const found = byKey.get(g.key);
     if (found) found.points.push(point);
-    else byKey.set(key, { ...g, key });
+    else byKey.set(g.key, g);
   }
   return [...byKey.values()];
 }
